@@ -1,0 +1,39 @@
+namespace Annotator.Core.Annotations;
+
+/// <summary>A set of regions and answers on one image.</summary>
+public sealed class AnnotationSet
+{
+    private AnnotationSet() { }
+
+    /// <summary>Creates a set. Labeler sets have an owner unless shared (overlap 1); prediction sets name their model version.</summary>
+    public AnnotationSet(int imageId, AnnotationSetKind kind, string? ownerId, string? modelVersion, DateTime nowUtc)
+    {
+        if (kind == AnnotationSetKind.Predictions && string.IsNullOrWhiteSpace(modelVersion))
+        {
+            throw new DomainException("A prediction set must name its model version.");
+        }
+        ImageId = imageId;
+        Kind = kind;
+        OwnerId = ownerId;
+        ModelVersion = modelVersion;
+        CreatedAt = nowUtc;
+    }
+
+    /// <summary>Database id.</summary>
+    public int Id { get; private set; }
+
+    /// <summary>The image.</summary>
+    public int ImageId { get; private set; }
+
+    /// <summary>Whose regions these are.</summary>
+    public AnnotationSetKind Kind { get; private set; }
+
+    /// <summary>The labeler who owns a private set; null for shared and consensus sets.</summary>
+    public string? OwnerId { get; private set; }
+
+    /// <summary>The model version of a prediction set.</summary>
+    public string? ModelVersion { get; private set; }
+
+    /// <summary>When it was created (UTC).</summary>
+    public DateTime CreatedAt { get; private set; }
+}

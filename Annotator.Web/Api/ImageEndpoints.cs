@@ -1,0 +1,187 @@
+using System.Security.Claims;
+using Annotator.Core;
+using Annotator.Core.Images;
+using Annotator.Web.Hosting;
+using Annotator.Web.Images;
+using Annotator.Web.Projects;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Annotator.Web.Api;
+
+/// <summary>The response to an upload or import: one result per file, and totals.</summary>
+public sealed record IngestResponse(IReadOnlyList<IngestResult> Results, int Added, int Duplicates, int Refused)
+{
+    /// <summary>Totals <paramref name="results"/>.</summary>
+    public static IngestResponse From(IReadOnlyList<IngestResult> results) => new(results,
+        results.Count(r => r.Outcome == IngestOutcome.Added),
+        results.Count(r => r.Outcome == IngestOutcome.Duplicate),
+        results.Count(r => r.Outcome == IngestOutcome.Refused));
+}
+
+/// <summary>A request to import a server folder.</summary>
+/// <param name="Folder">Relative to the configured import root; empty for the root itself.</param>
+public sealed record FolderImportRequest(string? Folder);
+
+/// <summary>Image files in and out. Every endpoint checks project membership; a non-member gets 404 with no body.</summary>
+public static class ImageEndpoints
+{
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapImageEndpoints(this IEndpointRouteBuilder app)
+    {
+        var files = app.MapGroup("/images").RequireAuthorization();
+        files.MapGet("/{imageId:int}/file", ServeFileAsync);
+        files.MapGet("/{imageId:int}/thumbnail", ServeThumbnailAsync);
+
+        var api = app.MapGroup("/api/projects/{projectId:int}/images").RequireAuthorization().DisableAntiforgery();
+        api.MapPost("/", UploadAsync);
+        api.MapPost("/import", ImportFolderAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ServeFileAsync(int imageId, ClaimsPrincipal user, ProjectAccess access, ImageStore store,
+        HttpContext context, CancellationToken cancellationToken)
+    {
+        var image = await access.ImageAsync(user, imageId, cancellationToken);
+        if (image is null)
+        {
+            return Results.NotFound();
+        }
+        var path = store.BlobPath(image.DisplaySha256);
+        var extension = image.Format switch
+        {
+            ImageFormat.Jpeg => ".jpg",
+            ImageFormat.Png => ".png",
+            ImageFormat.Webp => ".webp",
+            _ => ".tif",
+        };
+        return ServeStored(context, path, image.Format.ContentType(), image.DisplaySha256,
+            Path.GetFileNameWithoutExtension(image.FileName) + extension);
+    }
+
+    private static async Task<IResult> ServeThumbnailAsync(int imageId, ClaimsPrincipal user, ProjectAccess access, ImageStore store,
+        HttpContext context, CancellationToken cancellationToken)
+    {
+        var image = await access.ImageAsync(user, imageId, cancellationToken);
+        if (image is null)
+        {
+            return Results.NotFound();
+        }
+        return ServeStored(context, store.ThumbnailPath(image.DisplaySha256), "image/webp", "t" + image.DisplaySha256, null);
+    }
+
+    private static IResult ServeStored(HttpContext context, string path, string contentType, string etag, string? downloadName)
+    {
+        if (!File.Exists(path))
+        {
+            return Results.NotFound();
+        }
+        var headers = context.Response.Headers;
+        // An image is never a document: no scripts, no plugins, even if a browser were talked into rendering it.
+        headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        headers.CacheControl = "private, max-age=86400";
+        if (downloadName is not null)
+        {
+            headers.ContentDisposition = new ContentDispositionHeaderValue("inline") { FileNameStar = downloadName }.ToString();
+        }
+        return Results.File(path, contentType, entityTag: new EntityTagHeaderValue($"\"{etag}\""), enableRangeProcessing: true);
+    }
+
+    private static async Task<IResult> UploadAsync(int projectId, ClaimsPrincipal user, ProjectAccess access,
+        ImageIngestService ingest, IAntiforgery antiforgery, IOptions<AnnotatorOptions> options, HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        var permission = await access.ForProjectAsync(user, projectId, cancellationToken);
+        if (permission is null)
+        {
+            return Results.NotFound();
+        }
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid anti-forgery token. Reload the page and try again.");
+        }
+        if (!permission.CanUpload)
+        {
+            return Problem(StatusCodes.Status403Forbidden, permission.IsArchived
+                ? "The project is archived; images cannot be added."
+                : "Only admins and the project's reviewers may add images.");
+        }
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || string.IsNullOrEmpty(HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Send the files as multipart/form-data.");
+        }
+        var limits = options.Value.Images;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limits.MaxRequestBytes;
+        }
+        var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value!, context.Request.Body)
+        {
+            BodyLengthLimit = limits.MaxRequestBytes,
+        };
+        var userId = ProjectAccess.UserId(user)!;
+        var results = new List<IngestResult>();
+        try
+        {
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.IsFileDisposition())
+                {
+                    continue;
+                }
+                var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value! : disposition.FileName.Value ?? "file";
+                results.AddRange(await ingest.IngestUploadAsync(projectId, userId, fileName, section.Body, cancellationToken));
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        {
+            // Files already taken stay taken; the rest of the request could not be read.
+            results.Add(IngestResult.Refused("request", $"The upload could not be read to the end: {e.Message}"));
+        }
+        if (results.Count == 0)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "The request holds no files.");
+        }
+        return Results.Ok(IngestResponse.From(results));
+    }
+
+    private static async Task<IResult> ImportFolderAsync(int projectId, FolderImportRequest request, ClaimsPrincipal user,
+        ProjectAccess access, ImageIngestService ingest, IAntiforgery antiforgery, HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        var permission = await access.ForProjectAsync(user, projectId, cancellationToken);
+        if (permission is null)
+        {
+            return Results.NotFound();
+        }
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid anti-forgery token. Reload the page and try again.");
+        }
+        if (!permission.IsAdmin)
+        {
+            return Problem(StatusCodes.Status403Forbidden, "Only admins may import from a server folder.");
+        }
+        if (permission.IsArchived)
+        {
+            return Problem(StatusCodes.Status403Forbidden, "The project is archived; images cannot be added.");
+        }
+        try
+        {
+            var results = await ingest.ImportFolderAsync(projectId, ProjectAccess.UserId(user)!, request.Folder, cancellationToken);
+            return Results.Ok(IngestResponse.From(results));
+        }
+        catch (DomainException e)
+        {
+            return Problem(StatusCodes.Status400BadRequest, e.Message);
+        }
+    }
+
+    private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
+}

@@ -1,0 +1,26 @@
+using Annotator.Core.Images;
+using Annotator.Core.Projects;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Annotator.Web.Data.Configurations;
+
+internal sealed class ImageConfiguration : IEntityTypeConfiguration<Image>
+{
+    public void Configure(EntityTypeBuilder<Image> builder)
+    {
+        builder.Property(i => i.FileName).HasMaxLength(Image.MaxFileNameLength).IsRequired();
+        builder.Property(i => i.Sha256).HasMaxLength(64).IsUnicode(false).IsRequired();
+        builder.Property(i => i.DisplaySha256).HasMaxLength(64).IsUnicode(false).IsRequired();
+        builder.Property(i => i.UploadedById).HasMaxLength(450).IsRequired();
+        builder.Property(i => i.NextSequence).IsConcurrencyToken();
+        builder.Ignore(i => i.Megapixels);
+        builder.HasOne<Project>().WithMany().HasForeignKey(i => i.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        // The grid pages through a project's images, optionally by status, in id order.
+        builder.HasIndex(i => new { i.ProjectId, i.Status, i.Id });
+        builder.HasIndex(i => new { i.ProjectId, i.Id });
+        // One copy of a file per project; the store keeps one copy overall.
+        builder.HasIndex(i => new { i.ProjectId, i.Sha256 }).IsUnique();
+        builder.HasIndex(i => i.Sha256);
+    }
+}

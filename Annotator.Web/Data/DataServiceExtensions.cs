@@ -1,0 +1,62 @@
+using Annotator.Web.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotator.Web.Data;
+
+/// <summary>Registers the database for the configured provider.</summary>
+public static class DataServiceExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IDbContextFactory{AnnotatorDbContext}"/> (one context per operation, as Blazor needs) and
+    /// a scoped <see cref="AnnotatorDbContext"/> for Identity's stores.
+    /// </summary>
+    public static IServiceCollection AddAnnotatorData(this IServiceCollection services, AnnotatorOptions options)
+    {
+        if (options.Database.IsPostgres)
+        {
+            var connectionString = options.Database.ConnectionString;
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    "Annotator:Database:Provider is Postgres but Annotator:Database:ConnectionString is empty.");
+            }
+            services.AddDbContextFactory<PostgresAnnotatorDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddSingleton<IDbContextFactory<AnnotatorDbContext>, FactoryOf<PostgresAnnotatorDbContext>>();
+        }
+        else if (options.Database.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            var connectionString = SqliteConnectionString(options);
+            services.AddDbContextFactory<SqliteAnnotatorDbContext>(o => o.UseSqlite(connectionString));
+            services.AddSingleton<IDbContextFactory<AnnotatorDbContext>, FactoryOf<SqliteAnnotatorDbContext>>();
+        }
+        else
+        {
+            throw new InvalidOperationException(
+                $"Annotator:Database:Provider '{options.Database.Provider}' is not known; use Sqlite or Postgres.");
+        }
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnnotatorDbContext>>().CreateDbContext());
+        services.AddHostedService<DatabaseInitializer>();
+        return services;
+    }
+
+    /// <summary>The configured SQLite connection string, or <c>{DataPath}/annotator.db</c>.</summary>
+    public static string SqliteConnectionString(AnnotatorOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+        {
+            return options.Database.ConnectionString;
+        }
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(options.DataFullPath, "annotator.db"),
+            Pooling = true,
+        }.ToString();
+    }
+
+    private sealed class FactoryOf<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<AnnotatorDbContext>
+        where TContext : AnnotatorDbContext
+    {
+        public AnnotatorDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}

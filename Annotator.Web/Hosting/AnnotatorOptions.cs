@@ -1,0 +1,62 @@
+namespace Annotator.Web.Hosting;
+
+/// <summary>The "Annotator" configuration section. Every key is listed in the README.</summary>
+public sealed class AnnotatorOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Annotator";
+
+    /// <summary>Folder for the SQLite database, the image store and the data-protection keys. Relative paths are taken from the working directory.</summary>
+    public string DataPath { get; set; } = "data";
+
+    /// <summary>Database settings.</summary>
+    public DatabaseOptions Database { get; set; } = new();
+
+    /// <summary>Image ingest limits.</summary>
+    public ImageOptions Images { get; set; } = new();
+
+    /// <summary>Whether the first admin gets a demo project with sample images.</summary>
+    public bool SeedDemoProject { get; set; } = true;
+
+    /// <summary>The full path of <see cref="DataPath"/>.</summary>
+    public string DataFullPath => Path.GetFullPath(DataPath);
+}
+
+/// <summary>Which database, and where.</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary>"Sqlite" (default) or "Postgres".</summary>
+    public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>Connection string. Empty for SQLite means <c>{DataPath}/annotator.db</c>; required for PostgreSQL.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Whether <see cref="Provider"/> names PostgreSQL.</summary>
+    public bool IsPostgres => Provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase)
+        || Provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>What images are accepted.</summary>
+public sealed class ImageOptions
+{
+    /// <summary>Largest image accepted, in pixels (width × height of the displayed image). Default 100 megapixels.</summary>
+    public long MaxPixels { get; set; } = 100_000_000;
+
+    /// <summary>Largest single uploaded file, in bytes. Default 256 MiB.</summary>
+    public long MaxFileBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Largest upload request (one or several files, or one .zip), in bytes. Default 2 GiB.</summary>
+    public long MaxRequestBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Most entries read from one .zip archive. Default 20,000.</summary>
+    public int MaxZipEntries { get; set; } = 20_000;
+
+    /// <summary>Longest side of a thumbnail, in pixels. Default 256.</summary>
+    public int ThumbnailSize { get; set; } = 256;
+
+    /// <summary>
+    /// Server folder that admins may import images from (recursively). Empty disables import from the server.
+    /// No path given in the app can escape it.
+    /// </summary>
+    public string? ImportRoot { get; set; }
+}

@@ -1,0 +1,113 @@
+using System.Text.RegularExpressions;
+using Annotator.Web.Accounts;
+using Annotator.Web.Api;
+using Annotator.Web.Components;
+using Annotator.Web.Data;
+using Annotator.Web.Images;
+using Annotator.Web.Projects;
+using MudBlazor.Services;
+
+namespace Annotator.Web.Hosting;
+
+/// <summary>Registration and the request pipeline, grouped by concern.</summary>
+public static partial class HostingExtensions
+{
+    /// <summary>Registers everything the app needs.</summary>
+    public static WebApplicationBuilder AddAnnotator(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(AnnotatorOptions.Section);
+        builder.Services.Configure<AnnotatorOptions>(section);
+        var options = section.Get<AnnotatorOptions>() ?? new AnnotatorOptions();
+        Directory.CreateDirectory(options.DataFullPath);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddAnnotatorData(options);
+        builder.Services.AddAnnotatorAccounts(options);
+        builder.Services.AddAnnotatorImages();
+        builder.Services.AddAnnotatorProjects();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    /// <summary>Registers the image store and ingest pipeline.</summary>
+    public static IServiceCollection AddAnnotatorImages(this IServiceCollection services)
+    {
+        services.AddSingleton<ImageStore>();
+        services.AddSingleton<ImageInspector>();
+        services.AddSingleton<ImageIngestService>();
+        return services;
+    }
+
+    /// <summary>Registers project access, project services and first-start setup.</summary>
+    public static IServiceCollection AddAnnotatorProjects(this IServiceCollection services)
+    {
+        services.AddSingleton<ProjectAccess>();
+        services.AddSingleton<DemoProjectSeeder>();
+        services.AddScoped<SetupService>();
+        services.AddScoped<ProjectService>();
+        services.AddScoped<UserAdminService>();
+        return services;
+    }
+
+    /// <summary>The request pipeline.</summary>
+    public static WebApplication UseAnnotator(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
+        app.UseRequireSetup();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseProjectGate();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapImageEndpoints();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>Until the first admin exists, every page leads to /setup.</summary>
+    private static IApplicationBuilder UseRequireSetup(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var path = context.Request.Path;
+        if (!path.StartsWithSegments("/setup") && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content")
+            && !path.StartsWithSegments("/_blazor") && !Path.HasExtension(path.Value)
+            && !await context.RequestServices.GetRequiredService<SetupState>().IsDoneAsync(context.RequestAborted))
+        {
+            context.Response.Redirect("/setup");
+            return;
+        }
+        await next();
+    });
+
+    /// <summary>
+    /// A signed-in user who asks for a project page they may not see gets 404 with no body, exactly as for a project
+    /// that does not exist. The pages check again when rendering (interactive navigation does not come through here).
+    /// </summary>
+    private static IApplicationBuilder UseProjectGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var match = ProjectPath().Match(context.Request.Path.Value ?? "");
+        if (match.Success && context.User.Identity?.IsAuthenticated == true)
+        {
+            var access = context.RequestServices.GetRequiredService<ProjectAccess>();
+            if (!int.TryParse(match.Groups[1].Value, out var projectId)
+                || await access.ForProjectAsync(context.User, projectId, context.RequestAborted) is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+        }
+        await next();
+    });
+
+    [GeneratedRegex(@"^/projects/([^/]+)(/|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex ProjectPath();
+}

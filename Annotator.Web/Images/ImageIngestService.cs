@@ -1,0 +1,360 @@
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Annotator.Core.Images;
+using Annotator.Web.Data;
+using Annotator.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Annotator.Web.Images;
+
+/// <summary>
+/// Takes files into a project: recognises them by content, decodes and checks them, stores them by content hash,
+/// makes thumbnails and records the image. A file that is refused leaves no row and no file behind, and never stops
+/// the rest of its batch.
+/// </summary>
+public sealed class ImageIngestService(
+    IDbContextFactory<AnnotatorDbContext> dbFactory,
+    ImageStore store,
+    ImageInspector inspector,
+    IOptions<AnnotatorOptions> options,
+    TimeProvider clock,
+    ILogger<ImageIngestService> logger)
+{
+    private static readonly byte[] ZipSignature = [(byte)'P', (byte)'K', 3, 4];
+
+    private readonly ImageOptions _limits = options.Value.Images;
+
+    /// <summary>How many files are decoded at once in archives and folder imports.</summary>
+    public static int Parallelism => Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Ingests one uploaded file. A .zip archive (recognised by content) is expanded and each entry ingested; any
+    /// other file must be an image. Returns one result per image file.
+    /// </summary>
+    public async Task<IReadOnlyList<IngestResult>> IngestUploadAsync(int projectId, string userId, string fileName,
+        Stream content, CancellationToken cancellationToken = default)
+    {
+        var spooled = await SpoolAsync(content, fileName, _limits.MaxRequestBytes, cancellationToken);
+        if (spooled.Error is not null)
+        {
+            return [IngestResult.Refused(fileName, spooled.Error)];
+        }
+        if (spooled.Head.AsSpan().StartsWith(ZipSignature))
+        {
+            try
+            {
+                return await IngestZipAsync(projectId, userId, spooled.Path!, cancellationToken);
+            }
+            finally
+            {
+                ImageStore.DeleteQuietly(spooled.Path);
+            }
+        }
+        if (spooled.Length > _limits.MaxFileBytes)
+        {
+            ImageStore.DeleteQuietly(spooled.Path);
+            return [IngestResult.Refused(fileName, TooBig())];
+        }
+        return [await IngestSpooledAsync(projectId, userId, fileName, spooled, cancellationToken)];
+    }
+
+    /// <summary>
+    /// Imports every file under <paramref name="relativeFolder"/> of the configured import root (recursively).
+    /// The folder must stay inside the root: absolute paths, <c>..</c> and symbolic links that lead out are refused.
+    /// </summary>
+    public async Task<IReadOnlyList<IngestResult>> ImportFolderAsync(int projectId, string userId, string? relativeFolder,
+        CancellationToken cancellationToken = default)
+    {
+        var folder = ServerFolder.Resolve(_limits.ImportRoot, relativeFolder);
+        var files = ServerFolder.ImageCandidates(folder.Root, folder.Path);
+        return await IngestManyAsync(projectId, userId, FromFiles(files, folder.Root, cancellationToken), cancellationToken);
+    }
+
+    private async IAsyncEnumerable<Spooled> FromFiles(IEnumerable<string> files, string root,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var file in files)
+        {
+            var name = Path.GetRelativePath(root, file);
+            var info = new FileInfo(file);
+            if (info.Length > _limits.MaxFileBytes)
+            {
+                yield return Spooled.Failed(name, TooBig());
+                continue;
+            }
+            Spooled spooled;
+            try
+            {
+                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan);
+                spooled = await SpoolAsync(stream, name, _limits.MaxFileBytes, cancellationToken);
+            }
+            catch (IOException e)
+            {
+                spooled = Spooled.Failed(name, $"The file could not be read: {e.Message}");
+            }
+            catch (UnauthorizedAccessException)
+            {
+                spooled = Spooled.Failed(name, "The server may not read this file.");
+            }
+            yield return spooled;
+        }
+    }
+
+    private async Task<IReadOnlyList<IngestResult>> IngestZipAsync(int projectId, string userId, string zipPath,
+        CancellationToken cancellationToken)
+    {
+        ZipArchive archive;
+        try
+        {
+            archive = await ZipArchive.CreateAsync(File.OpenRead(zipPath), ZipArchiveMode.Read, leaveOpen: false, entryNameEncoding: null, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            return [IngestResult.Refused(Path.GetFileName(zipPath), $"The archive cannot be read: {e.Message}")];
+        }
+        await using (archive)
+        {
+            if (archive.Entries.Count > _limits.MaxZipEntries)
+            {
+                return [IngestResult.Refused("archive", $"The archive has {archive.Entries.Count:N0} entries; at most {_limits.MaxZipEntries:N0} are read.")];
+            }
+            return await IngestManyAsync(projectId, userId, FromZip(archive, cancellationToken), cancellationToken);
+        }
+    }
+
+    private async IAsyncEnumerable<Spooled> FromZip(ZipArchive archive, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var entry in archive.Entries)
+        {
+            if (entry.FullName.EndsWith('/') || IsMacResourceFork(entry.FullName))
+            {
+                continue;
+            }
+            if (!ZipEntryNames.IsSafe(entry.FullName))
+            {
+                yield return Spooled.Failed(entry.FullName, "The archive entry's path is absolute or climbs out of the archive with '..'; refused.");
+                continue;
+            }
+            if (entry.Length > _limits.MaxFileBytes)
+            {
+                yield return Spooled.Failed(entry.FullName, TooBig());
+                continue;
+            }
+            Spooled spooled;
+            try
+            {
+                await using var stream = await entry.OpenAsync(cancellationToken);
+                spooled = await SpoolAsync(stream, entry.FullName, _limits.MaxFileBytes, cancellationToken);
+            }
+            catch (InvalidDataException e)
+            {
+                spooled = Spooled.Failed(entry.FullName, $"The archive entry is damaged: {e.Message}");
+            }
+            yield return spooled;
+        }
+    }
+
+    private static bool IsMacResourceFork(string name) =>
+        name.StartsWith("__MACOSX/", StringComparison.Ordinal) || Path.GetFileName(name).StartsWith("._", StringComparison.Ordinal);
+
+    private async Task<IReadOnlyList<IngestResult>> IngestManyAsync(int projectId, string userId, IAsyncEnumerable<Spooled> files,
+        CancellationToken cancellationToken)
+    {
+        var results = new List<(long Order, IngestResult Result)>();
+        long order = 0;
+        var numbered = Numbered(files, () => order++);
+        await Parallel.ForEachAsync(numbered, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                var result = item.File.Error is not null
+                    ? IngestResult.Refused(item.File.Name, item.File.Error)
+                    : await IngestSpooledAsync(projectId, userId, item.File.Name, item.File, ct);
+                lock (results)
+                {
+                    results.Add((item.Order, result));
+                }
+            });
+        return [.. results.OrderBy(r => r.Order).Select(r => r.Result)];
+    }
+
+    private static async IAsyncEnumerable<(long Order, Spooled File)> Numbered(IAsyncEnumerable<Spooled> files, Func<long> next)
+    {
+        await foreach (var file in files)
+        {
+            yield return (next(), file);
+        }
+    }
+
+    private async Task<IngestResult> IngestSpooledAsync(int projectId, string userId, string fileName, Spooled file,
+        CancellationToken cancellationToken)
+    {
+        var created = new List<string>();
+        string? displayTemp = null;
+        try
+        {
+            var format = ImageFormats.Detect(file.Head);
+            if (format is null)
+            {
+                return IngestResult.Refused(fileName,
+                    $"Not a JPEG, PNG, WebP or TIFF image: {ImageFormats.Describe(file.Head)}.");
+            }
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                var existing = await db.Images.Where(i => i.ProjectId == projectId && i.Sha256 == file.Sha256)
+                    .Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
+                if (existing is not null)
+                {
+                    return new IngestResult(fileName, IngestOutcome.Duplicate, existing);
+                }
+            }
+
+            // libvips work is CPU-bound and synchronous: keep it off the request's async flow.
+            var inspected = await Task.Run(() => inspector.Inspect(file.Path!, format.Value), cancellationToken);
+            displayTemp = inspected.DisplayFile;
+            var displaySha = file.Sha256;
+            if (displayTemp is not null)
+            {
+                displaySha = await HashFileAsync(displayTemp, cancellationToken);
+                var displayPath = store.BlobPath(displaySha);
+                if (ImageStore.Commit(displayTemp, displayPath))
+                {
+                    created.Add(displayPath);
+                }
+                displayTemp = null;
+            }
+            var originalPath = store.BlobPath(file.Sha256);
+            if (ImageStore.Commit(file.Path!, originalPath))
+            {
+                created.Add(originalPath);
+            }
+            var thumbPath = store.ThumbnailPath(displaySha);
+            if (!File.Exists(thumbPath))
+            {
+                var thumbTemp = store.NewTempPath();
+                await File.WriteAllBytesAsync(thumbTemp, inspected.Thumbnail, cancellationToken);
+                if (ImageStore.Commit(thumbTemp, thumbPath))
+                {
+                    created.Add(thumbPath);
+                }
+            }
+
+            var image = new Image(projectId, fileName, file.Sha256, displaySha, inspected.Format, file.Length,
+                inspected.Width, inspected.Height, userId, clock.GetUtcNow().UtcDateTime);
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                db.Images.Add(image);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateException)
+                {
+                    // The same file arrived twice at once; the other copy won.
+                    db.ChangeTracker.Clear();
+                    var other = await db.Images.Where(i => i.ProjectId == projectId && i.Sha256 == file.Sha256)
+                        .Select(i => (int?)i.Id).FirstOrDefaultAsync(CancellationToken.None);
+                    if (other is null)
+                    {
+                        throw;
+                    }
+                    await RemoveUnreferencedAsync(created);
+                    return new IngestResult(fileName, IngestOutcome.Duplicate, other);
+                }
+            }
+            return new IngestResult(fileName, IngestOutcome.Added, image.Id);
+        }
+        catch (ImageRejectedException e)
+        {
+            await RemoveUnreferencedAsync(created);
+            return IngestResult.Refused(fileName, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Ingest of {File} failed.", fileName);
+            await RemoveUnreferencedAsync(created);
+            return IngestResult.Refused(fileName, "The server could not store this file; nothing was added. Try again.");
+        }
+        finally
+        {
+            ImageStore.DeleteQuietly(file.Path);
+            ImageStore.DeleteQuietly(displayTemp);
+        }
+    }
+
+    /// <summary>Deletes files this ingest created, unless an image row (of any project) now refers to them.</summary>
+    private async Task RemoveUnreferencedAsync(List<string> created)
+    {
+        if (created.Count == 0)
+        {
+            return;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync();
+        foreach (var path in created)
+        {
+            var hash = Path.GetFileNameWithoutExtension(path);
+            var used = await db.Images.AnyAsync(i => i.Sha256 == hash || i.DisplaySha256 == hash);
+            if (!used)
+            {
+                ImageStore.DeleteQuietly(path);
+            }
+        }
+    }
+
+    /// <summary>Copies a stream to a temporary file in the store, hashing it and keeping its first bytes.</summary>
+    private async Task<Spooled> SpoolAsync(Stream content, string name, long limit, CancellationToken cancellationToken)
+    {
+        var path = store.NewTempPath();
+        var head = new byte[16];
+        var headLength = 0;
+        long length = 0;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            {
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    length += read;
+                    if (length > limit)
+                    {
+                        ImageStore.DeleteQuietly(path);
+                        return Spooled.Failed(name, TooBig(limit));
+                    }
+                    if (headLength < head.Length)
+                    {
+                        var take = Math.Min(head.Length - headLength, read);
+                        buffer.AsSpan(0, take).CopyTo(head.AsSpan(headLength));
+                        headLength += take;
+                    }
+                    hash.AppendData(buffer, 0, read);
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+            }
+            return new Spooled(name, path, head[..headLength], Convert.ToHexStringLower(hash.GetHashAndReset()), length, null);
+        }
+        catch
+        {
+            ImageStore.DeleteQuietly(path);
+            throw;
+        }
+    }
+
+    private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+    }
+
+    private string TooBig(long? limit = null) =>
+        $"The file is larger than the limit of {(limit ?? _limits.MaxFileBytes) / (1024d * 1024):N0} MiB.";
+
+    /// <summary>A file copied to the store's temporary folder, or the reason it could not be.</summary>
+    private sealed record Spooled(string Name, string? Path, byte[] Head, string Sha256, long Length, string? Error)
+    {
+        public static Spooled Failed(string name, string error) => new(name, null, [], "", 0, error);
+    }
+}

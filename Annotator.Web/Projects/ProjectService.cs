@@ -1,0 +1,200 @@
+using System.Security.Claims;
+using Annotator.Core;
+using Annotator.Core.Images;
+using Annotator.Core.Projects;
+using Annotator.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotator.Web.Projects;
+
+/// <summary>A project as listed: counts per status for its progress bar.</summary>
+public sealed record ProjectSummary(int Id, string Name, string Description, bool IsArchived, int ImageCount, int DoneCount,
+    IReadOnlyDictionary<ImageStatus, int> ByStatus)
+{
+    /// <summary>Share of images labeled, in review or accepted (0..1).</summary>
+    public double Progress => ImageCount == 0 ? 0 : (double)DoneCount / ImageCount;
+}
+
+/// <summary>One tile of the image grid.</summary>
+public sealed record ImageTile(int Id, string FileName, int Width, int Height, ImageStatus Status);
+
+/// <summary>A page of the image grid.</summary>
+public sealed record ImagePage(IReadOnlyList<ImageTile> Items, int Total, int Page, int PageSize)
+{
+    /// <summary>Number of pages.</summary>
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+}
+
+/// <summary>A member as shown on the settings page.</summary>
+public sealed record MemberView(string UserId, string Email, string DisplayName, ProjectRole Role);
+
+/// <summary>Projects: listing, the grid, and the changes admins make. Every method checks the caller.</summary>
+public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFactory, ProjectAccess access, TimeProvider clock)
+{
+    /// <summary>Largest page of the image grid.</summary>
+    public const int MaxPageSize = 200;
+
+    private static readonly ImageStatus[] DoneStatuses = [ImageStatus.Labeled, ImageStatus.InReview, ImageStatus.Accepted];
+
+    /// <summary>The projects the caller may see, with progress counts; archived ones only on request.</summary>
+    public async Task<IReadOnlyList<ProjectSummary>> ListAsync(ClaimsPrincipal user, bool includeArchived,
+        CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = ProjectAccess.Visible(db, user);
+        if (!includeArchived)
+        {
+            query = query.Where(p => p.ArchivedAt == null);
+        }
+        var projects = await query.OrderBy(p => p.Name)
+            .Select(p => new { p.Id, p.Name, p.Description, p.ArchivedAt })
+            .ToListAsync(cancellationToken);
+        var ids = projects.Select(p => p.Id).ToList();
+        var counts = await db.Images.Where(i => ids.Contains(i.ProjectId))
+            .GroupBy(i => new { i.ProjectId, i.Status })
+            .Select(g => new { g.Key.ProjectId, g.Key.Status, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return [.. projects.Select(p =>
+        {
+            var byStatus = counts.Where(c => c.ProjectId == p.Id).ToDictionary(c => c.Status, c => c.Count);
+            return new ProjectSummary(p.Id, p.Name, p.Description, p.ArchivedAt is not null, byStatus.Values.Sum(),
+                byStatus.Where(kv => DoneStatuses.Contains(kv.Key)).Sum(kv => kv.Value), byStatus);
+        })];
+    }
+
+    /// <summary>One project with its counts, or null when the caller may not see it.</summary>
+    public async Task<ProjectSummary?> GetAsync(ClaimsPrincipal user, int projectId, CancellationToken cancellationToken = default)
+    {
+        if (await access.ForProjectAsync(user, projectId, cancellationToken) is null)
+        {
+            return null;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var project = await db.Projects.Where(p => p.Id == projectId)
+            .Select(p => new { p.Id, p.Name, p.Description, p.ArchivedAt }).FirstAsync(cancellationToken);
+        var byStatus = await db.Images.Where(i => i.ProjectId == projectId).GroupBy(i => i.Status)
+            .Select(g => new { Status = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Status, g => g.Count, cancellationToken);
+        return new ProjectSummary(project.Id, project.Name, project.Description, project.ArchivedAt is not null,
+            byStatus.Values.Sum(), byStatus.Where(kv => DoneStatuses.Contains(kv.Key)).Sum(kv => kv.Value), byStatus);
+    }
+
+    /// <summary>
+    /// A page of the project's images, optionally of one status, in upload order. Uses the (project, status, id)
+    /// index, so it stays fast at any project size.
+    /// </summary>
+    public async Task<ImagePage> ImagesAsync(ClaimsPrincipal user, int projectId, ImageStatus? status, int page, int pageSize,
+        CancellationToken cancellationToken = default)
+    {
+        if (await access.ForProjectAsync(user, projectId, cancellationToken) is null)
+        {
+            return new ImagePage([], 0, 1, pageSize);
+        }
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Images.Where(i => i.ProjectId == projectId);
+        if (status is not null)
+        {
+            query = query.Where(i => i.Status == status);
+        }
+        var total = await query.CountAsync(cancellationToken);
+        var pages = Math.Max(1, (total + pageSize - 1) / pageSize);
+        page = Math.Clamp(page, 1, pages);
+        var items = await query.OrderBy(i => i.Id).Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(i => new ImageTile(i.Id, i.FileName, i.Width, i.Height, i.Status))
+            .ToListAsync(cancellationToken);
+        return new ImagePage(items, total, page, pageSize);
+    }
+
+    /// <summary>The ids of the images before and after <paramref name="imageId"/> in the project, for next/previous.</summary>
+    public async Task<(int? Previous, int? Next)> NeighboursAsync(int projectId, int imageId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var previous = await db.Images.Where(i => i.ProjectId == projectId && i.Id < imageId).OrderByDescending(i => i.Id)
+            .Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
+        var next = await db.Images.Where(i => i.ProjectId == projectId && i.Id > imageId).OrderBy(i => i.Id)
+            .Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
+        return (previous, next);
+    }
+
+    /// <summary>Creates a project (admins only); the creator becomes a reviewer of it.</summary>
+    public async Task<int> CreateAsync(ClaimsPrincipal user, string name, string? description, CancellationToken cancellationToken = default)
+    {
+        var userId = RequireAdmin(user);
+        var project = new Project(name, description, userId, clock.GetUtcNow().UtcDateTime);
+        project.SetMember(userId, ProjectRole.Reviewer);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Projects.Add(project);
+        await db.SaveChangesAsync(cancellationToken);
+        return project.Id;
+    }
+
+    /// <summary>Renames and re-describes a project (admins only).</summary>
+    public Task UpdateAsync(ClaimsPrincipal user, int projectId, string name, string? description, CancellationToken cancellationToken = default) =>
+        ChangeAsync(user, projectId, p =>
+        {
+            p.Rename(name);
+            p.Describe(description);
+        }, cancellationToken);
+
+    /// <summary>Archives or restores a project (admins only).</summary>
+    public Task SetArchivedAsync(ClaimsPrincipal user, int projectId, bool archived, CancellationToken cancellationToken = default) =>
+        ChangeAsync(user, projectId, p =>
+        {
+            if (archived)
+            {
+                p.Archive(clock.GetUtcNow().UtcDateTime);
+            }
+            else
+            {
+                p.Unarchive();
+            }
+        }, cancellationToken);
+
+    /// <summary>Adds a member or changes their project role (admins only).</summary>
+    public async Task SetMemberAsync(ClaimsPrincipal user, int projectId, string memberId, ProjectRole role, CancellationToken cancellationToken = default)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (!await db.Users.AnyAsync(u => u.Id == memberId && u.DeactivatedAt == null, cancellationToken))
+            {
+                throw new DomainException("That user does not exist or is deactivated.");
+            }
+        }
+        await ChangeAsync(user, projectId, p => p.SetMember(memberId, role), cancellationToken);
+    }
+
+    /// <summary>Removes a member (admins only).</summary>
+    public Task RemoveMemberAsync(ClaimsPrincipal user, int projectId, string memberId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(user, projectId, p => p.RemoveMember(memberId), cancellationToken);
+
+    /// <summary>The members of a project (admins only).</summary>
+    public async Task<IReadOnlyList<MemberView>> MembersAsync(ClaimsPrincipal user, int projectId, CancellationToken cancellationToken = default)
+    {
+        RequireAdmin(user);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ProjectMembers.Where(m => m.ProjectId == projectId)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberView(u.Id, u.Email ?? "", u.DisplayName, m.Role))
+            .OrderBy(m => m.DisplayName)
+            .ToListAsync(cancellationToken);
+    }
+
+    private async Task ChangeAsync(ClaimsPrincipal user, int projectId, Action<Project> change, CancellationToken cancellationToken)
+    {
+        RequireAdmin(user);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var project = await db.Projects.Include(p => p.Members).FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken)
+            ?? throw new DomainException("The project does not exist.");
+        change(project);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static string RequireAdmin(ClaimsPrincipal user)
+    {
+        if (!user.IsInRole(Core.Accounts.AppRoles.Admin) || ProjectAccess.UserId(user) is not { } id)
+        {
+            throw new UnauthorizedAccessException("Only admins may do this.");
+        }
+        return id;
+    }
+}
