@@ -1,0 +1,195 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Annotator.Core.Accounts;
+using Annotator.Core.Projects;
+using Annotator.Web.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Annotator.Tests.Infrastructure;
+
+/// <summary>The database a factory runs on.</summary>
+public enum TestDatabase
+{
+    /// <summary>An SQLite file in the factory's temporary data folder.</summary>
+    Sqlite,
+
+    /// <summary>A fresh database on the test PostgreSQL server, dropped afterwards.</summary>
+    Postgres,
+}
+
+/// <summary>
+/// The real app on a real database, in a temporary data folder that is deleted afterwards. With
+/// <see cref="UseKestrelOnLoopback"/> it listens on 127.0.0.1 for a browser.
+/// </summary>
+public partial class AnnotatorFactory : WebApplicationFactory<Program>
+{
+    /// <summary>Password every test user gets.</summary>
+    public const string Password = "test password 4 annotator";
+
+    private readonly string? _postgresDatabase;
+    private readonly Dictionary<string, string?> _settings = [];
+    private bool _kestrel;
+
+    /// <summary>Creates the app on <paramref name="database"/>; call <see cref="TestEnvironment.RequirePostgres"/> first for PostgreSQL.</summary>
+    public AnnotatorFactory(TestDatabase database = TestDatabase.Sqlite)
+    {
+        Database = database;
+        DataPath = Path.Combine(Path.GetTempPath(), "annotator-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataPath);
+        _settings["Annotator:DataPath"] = DataPath;
+        _settings["Annotator:SeedDemoProject"] = "false";
+        if (database == TestDatabase.Postgres)
+        {
+            _postgresDatabase = "annotator_test_" + Guid.NewGuid().ToString("N")[..12];
+            var builder = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin) { Database = _postgresDatabase };
+            _settings["Annotator:Database:Provider"] = "Postgres";
+            _settings["Annotator:Database:ConnectionString"] = builder.ToString();
+        }
+    }
+
+    /// <summary>Which database.</summary>
+    public TestDatabase Database { get; }
+
+    /// <summary>The app's data folder (database file, store, keys).</summary>
+    public string DataPath { get; }
+
+    /// <summary>Overrides a configuration key before the app starts.</summary>
+    public AnnotatorFactory With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Serves on 127.0.0.1 with Kestrel (for browsers) instead of the in-memory test server.</summary>
+    public AnnotatorFactory UseKestrelOnLoopback()
+    {
+        _kestrel = true;
+        return this;
+    }
+
+    /// <summary>The address Kestrel listens on (after <see cref="UseKestrelOnLoopback"/>).</summary>
+    public Uri ServerAddress
+    {
+        get
+        {
+            StartServer();
+            var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+            return new Uri(addresses.Addresses.First());
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        if (_kestrel)
+        {
+            builder.UseSetting("Urls", "http://127.0.0.1:0");
+            UseKestrel(0);
+        }
+    }
+
+    /// <summary>A client that keeps cookies and does not follow redirects.</summary>
+    public HttpClient NewClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Creates an active user with an application role.</summary>
+    public async Task<AppUser> CreateUserAsync(string email, string role = AppRoles.Labeler)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email.Split('@')[0], CreatedAt = DateTime.UtcNow };
+        var created = await users.CreateAsync(user, Password);
+        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
+        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+        return user;
+    }
+
+    /// <summary>Creates a project owned by <paramref name="ownerId"/> with the given members.</summary>
+    public async Task<int> CreateProjectAsync(string name, string ownerId, params (string UserId, ProjectRole Role)[] members)
+    {
+        await using var db = await NewDbContextAsync();
+        var project = new Project(name, "", ownerId, DateTime.UtcNow);
+        foreach (var (userId, role) in members)
+        {
+            project.SetMember(userId, role);
+        }
+        db.Projects.Add(project);
+        await db.SaveChangesAsync();
+        return project.Id;
+    }
+
+    /// <summary>A new database context (dispose it).</summary>
+    public async Task<AnnotatorDbContext> NewDbContextAsync() =>
+        await Services.GetRequiredService<IDbContextFactory<AnnotatorDbContext>>().CreateDbContextAsync();
+
+    /// <summary>Signs in through the real sign-in form; the client keeps the cookie.</summary>
+    public static async Task SignInAsync(HttpClient client, string email, string password = Password)
+    {
+        var form = await FormFieldsAsync(client, "/account/login");
+        form["Input.Email"] = email;
+        form["Input.Password"] = password;
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(form));
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Sign-in of {email} answered {(int)response.StatusCode}.");
+    }
+
+    /// <summary>
+    /// The antiforgery request token for API calls of the signed-in user (read from a page's form, as the browser's
+    /// upload script gets it from the page).
+    /// </summary>
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client)
+    {
+        var form = await FormFieldsAsync(client, "/account/password");
+        return form["__RequestVerificationToken"];
+    }
+
+    /// <summary>The hidden fields of the first form on a server-rendered page.</summary>
+    public static async Task<Dictionary<string, string>> FormFieldsAsync(HttpClient client, string path)
+    {
+        var html = await client.GetStringAsync(path);
+        var fields = new Dictionary<string, string>();
+        foreach (Match match in HiddenInput().Matches(html))
+        {
+            fields[WebUtility.HtmlDecode(match.Groups["name"].Value)] = WebUtility.HtmlDecode(match.Groups["value"].Value);
+        }
+        Assert.True(fields.ContainsKey("__RequestVerificationToken"), $"No antiforgery token on {path}.");
+        return fields;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing)
+        {
+            return;
+        }
+        NpgsqlConnection.ClearAllPools();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_postgresDatabase is not null)
+        {
+            using var connection = new NpgsqlConnection(TestEnvironment.PostgresAdmin);
+            connection.Open();
+            using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
+            command.ExecuteNonQuery();
+        }
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*name=\"(?<name>[^\"]+)\"[^>]*value=\"(?<value>[^\"]*)\"", RegexOptions.IgnoreCase)]
+    private static partial Regex HiddenInput();
+}

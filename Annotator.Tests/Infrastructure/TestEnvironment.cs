@@ -1,0 +1,57 @@
+using Npgsql;
+
+namespace Annotator.Tests.Infrastructure;
+
+/// <summary>
+/// External services the tests use. Locally, a missing service skips its tests with the reason printed; in CI
+/// (CI=true) a missing service fails them, so nothing is silently left out.
+/// </summary>
+public static class TestEnvironment
+{
+    /// <summary>Whether this is a CI run.</summary>
+    public static bool IsCi { get; } = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Administrative connection string of the test PostgreSQL server (ANNOTATOR_TEST_POSTGRES).</summary>
+    public static string PostgresAdmin { get; } =
+        Environment.GetEnvironmentVariable("ANNOTATOR_TEST_POSTGRES")
+        ?? "Host=127.0.0.1;Port=5432;Username=annotator;Password=annotator;Database=postgres;Timeout=5";
+
+    /// <summary>Path of the Chromium used by Playwright (ANNOTATOR_TEST_CHROMIUM, default /usr/bin/chromium).</summary>
+    public static string ChromiumPath { get; } =
+        Environment.GetEnvironmentVariable("ANNOTATOR_TEST_CHROMIUM") ?? "/usr/bin/chromium";
+
+    private static readonly Lazy<string?> PostgresProblem = new(() =>
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(PostgresAdmin);
+            connection.Open();
+            return null;
+        }
+        catch (Exception e)
+        {
+            return $"PostgreSQL is not reachable ({e.GetType().Name}: {e.Message.Split('\n')[0]}); set ANNOTATOR_TEST_POSTGRES or run .ci/run.";
+        }
+    });
+
+    /// <summary>Skips (locally) or fails (in CI) when PostgreSQL is not reachable.</summary>
+    public static void RequirePostgres() => Require(PostgresProblem.Value);
+
+    /// <summary>Skips (locally) or fails (in CI) when Chromium is not installed.</summary>
+    public static void RequireChromium() =>
+        Require(File.Exists(ChromiumPath) ? null : $"Chromium not found at {ChromiumPath}; install Debian's chromium or run .ci/run.");
+
+    private static void Require(string? problem)
+    {
+        if (problem is null)
+        {
+            return;
+        }
+        if (IsCi)
+        {
+            Assert.Fail("Required in CI: " + problem);
+        }
+        Console.WriteLine("SKIPPED: " + problem);
+        Assert.Skip(problem);
+    }
+}
