@@ -66,8 +66,8 @@ public sealed class ImageInspector
         if (pixels > _options.MaxPixels)
         {
             throw new ImageRejectedException(
-                $"The image is {storedWidth:N0}×{storedHeight:N0} pixels ({pixels / 1_000_000d:N0} megapixels), above the limit of " +
-                $"{_options.MaxPixels / 1_000_000d:N0} megapixels. Larger images will be accepted once tiled gigapixel images are supported.");
+                $"The image is {storedWidth:N0}×{storedHeight:N0} pixels ({pixels / 1_000_000d:#,0.#} megapixels), above the limit of " +
+                $"{_options.MaxPixels / 1_000_000d:#,0.#} megapixels. Larger images will be accepted once tiled gigapixel images are supported.");
         }
         var turned = orientation is >= 5 and <= 8;
         var width = turned ? storedHeight : storedWidth;
