@@ -63,14 +63,17 @@ public static partial class HostingExtensions
         app.UseStaticFiles();
         app.UseRequireSetup();
         app.UseAuthentication();
-        app.UseAuthorization();
+        // Before authorization: a non-member must get the same 404 as for a missing project, not "access denied".
         app.UseProjectGate();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapImageEndpoints();
         app.MapAccountEndpoints();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our own Content-Security-Policy (SecurityHeaders) already says frame-ancestors 'none'; Blazor's narrower header
+        // would otherwise take its place.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 
