@@ -174,8 +174,9 @@ public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFacto
         RequireAdmin(user);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.ProjectMembers.Where(m => m.ProjectId == projectId)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberView(u.Id, u.Email ?? "", u.DisplayName, m.Role))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { u.Id, u.Email, u.DisplayName, m.Role })
             .OrderBy(m => m.DisplayName)
+            .Select(m => new MemberView(m.Id, m.Email ?? "", m.DisplayName, m.Role))
             .ToListAsync(cancellationToken);
     }
 
