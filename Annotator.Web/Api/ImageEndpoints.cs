@@ -94,20 +94,9 @@ public static class ImageEndpoints
         ImageIngestService ingest, IAntiforgery antiforgery, IOptions<AnnotatorOptions> options, HttpContext context,
         CancellationToken cancellationToken)
     {
-        var permission = await access.ForProjectAsync(user, projectId, cancellationToken);
-        if (permission is null)
+        if (await RefuseAddingAsync(projectId, fromServerFolder: false, user, access, antiforgery, context, cancellationToken) is { } refusal)
         {
-            return Results.NotFound();
-        }
-        if (!await antiforgery.IsRequestValidAsync(context))
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid anti-forgery token. Reload the page and try again.");
-        }
-        if (!permission.CanUpload)
-        {
-            return Problem(StatusCodes.Status403Forbidden, permission.IsArchived
-                ? "The project is archived; images cannot be added."
-                : "Only admins and the project's reviewers may add images.");
+            return refusal;
         }
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -155,22 +144,9 @@ public static class ImageEndpoints
         ProjectAccess access, ImageIngestService ingest, IAntiforgery antiforgery, HttpContext context,
         CancellationToken cancellationToken)
     {
-        var permission = await access.ForProjectAsync(user, projectId, cancellationToken);
-        if (permission is null)
+        if (await RefuseAddingAsync(projectId, fromServerFolder: true, user, access, antiforgery, context, cancellationToken) is { } refusal)
         {
-            return Results.NotFound();
-        }
-        if (!await antiforgery.IsRequestValidAsync(context))
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid anti-forgery token. Reload the page and try again.");
-        }
-        if (!permission.IsAdmin)
-        {
-            return Problem(StatusCodes.Status403Forbidden, "Only admins may import from a server folder.");
-        }
-        if (permission.IsArchived)
-        {
-            return Problem(StatusCodes.Status403Forbidden, "The project is archived; images cannot be added.");
+            return refusal;
         }
         try
         {
@@ -181,6 +157,25 @@ public static class ImageEndpoints
         {
             return Problem(StatusCodes.Status400BadRequest, e.Message);
         }
+    }
+
+    /// <summary>
+    /// The answer for a caller who may not add images to the project, or null when they may: 404 (no body) for
+    /// non-members, 400 without a valid antiforgery token, 403 with the reason otherwise.
+    /// </summary>
+    private static async Task<IResult?> RefuseAddingAsync(int projectId, bool fromServerFolder, ClaimsPrincipal user,
+        ProjectAccess access, IAntiforgery antiforgery, HttpContext context, CancellationToken cancellationToken)
+    {
+        var permission = await access.ForProjectAsync(user, projectId, cancellationToken);
+        if (permission is null)
+        {
+            return Results.NotFound();
+        }
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid anti-forgery token. Reload the page and try again.");
+        }
+        return permission.WhyCannotAddImages(fromServerFolder) is { } reason ? Problem(StatusCodes.Status403Forbidden, reason) : null;
     }
 
     private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);

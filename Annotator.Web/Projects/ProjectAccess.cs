@@ -15,7 +15,24 @@ namespace Annotator.Web.Projects;
 public sealed record ProjectPermission(int ProjectId, bool IsAdmin, ProjectRole? Role, bool IsArchived)
 {
     /// <summary>May add images: admins and the project's reviewers, while the project is not archived.</summary>
-    public bool CanUpload => !IsArchived && (IsAdmin || Role == ProjectRole.Reviewer);
+    public bool CanUpload => WhyCannotAddImages(fromServerFolder: false) is null;
+
+    /// <summary>
+    /// Why the caller may not add images (uploads: admins and the project's reviewers; server folders: admins only;
+    /// never into an archived project), or null when they may.
+    /// </summary>
+    public string? WhyCannotAddImages(bool fromServerFolder)
+    {
+        if (fromServerFolder && !IsAdmin)
+        {
+            return "Only admins may import from a server folder.";
+        }
+        if (!IsAdmin && Role != ProjectRole.Reviewer)
+        {
+            return "Only admins and the project's reviewers may add images.";
+        }
+        return IsArchived ? "The project is archived; images cannot be added." : null;
+    }
 
     /// <summary>May rename, describe, archive and change members: admins.</summary>
     public bool CanManage => IsAdmin;

@@ -15,8 +15,7 @@ public abstract class UserAdministration<TApp>(TApp fixture) where TApp : AppFix
 {
     private AnnotatorFactory App => fixture.App;
 
-    private static ClaimsPrincipal Principal(AppUser user, string role) => new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Name, user.Email!), new Claim(ClaimTypes.Role, role)], "test"));
+    private static ClaimsPrincipal Principal(AppUser user, string role) => TestPrincipals.For(user, role);
 
     private async Task<T> WithServiceAsync<T>(Func<UserAdminService, UserManager<AppUser>, Task<T>> action)
     {

@@ -18,8 +18,7 @@ public abstract class ProjectManagement<TApp>(TApp fixture) where TApp : AppFixt
 
     private ProjectService Projects => App.Services.GetRequiredService<ProjectService>();
 
-    private static ClaimsPrincipal Principal(AppUser user, string role) => new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Role, role)], "test"));
+    private static ClaimsPrincipal Principal(AppUser user, string role) => TestPrincipals.For(user, role);
 
     private async Task<(AppUser Admin, ClaimsPrincipal AsAdmin)> AdminAsync()
     {
