@@ -23,12 +23,16 @@ public sealed class ProjectWorkflow(ChromiumFixture chromium) : IClassFixture<Ch
 
         await Expect(page.GetByTestId("new-project")).ToBeEnabledAsync();
         await page.GetByTestId("new-project").ClickAsync();
-        await page.GetByTestId("project-name").FillAsync("Field photos");
+        var name = page.GetByTestId("project-name");
+        await Expect(name).ToBeFocusedAsync();
+        await Expect(name).ToHaveAttributeAsync("aria-invalid", "false");
+        await name.FillAsync("Field photos");
         await page.GetByTestId("create-project").ClickAsync();
 
         await Expect(page).ToHaveURLAsync(ProjectUrl());
         await Expect(page.GetByTestId("project-title")).ToHaveTextAsync("Field photos");
         await Expect(page.GetByText("No images yet")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("folder-input")).ToHaveCountAsync(0);
         var input = page.GetByTestId("file-input");
         await Expect(input).ToBeEnabledAsync();
         // The refused file comes last: the grid must refresh even when the batch's last answer is a refusal.
