@@ -97,10 +97,25 @@ public sealed class UploadPanelComponent : BunitContext
         Assert.Contains("SVG files are not accepted.", rows[1].TextContent);
     }
 
+    // xunit disposes asynchronously when it can; remove the image store the panel's services created either way.
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        DeleteDataPath();
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(_dataPath))
+        if (disposing)
+        {
+            DeleteDataPath();
+        }
+    }
+
+    private void DeleteDataPath()
+    {
+        if (Directory.Exists(_dataPath))
         {
             Directory.Delete(_dataPath, recursive: true);
         }
