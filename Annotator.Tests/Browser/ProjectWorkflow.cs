@@ -16,6 +16,7 @@ public sealed class ProjectWorkflow(ChromiumFixture chromium) : IClassFixture<Ch
     [Fact]
     public async Task SetupThenUploadShowsThumbnails()
     {
+        TestEnvironment.RequireChromium();
         await using var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
@@ -59,6 +60,7 @@ public sealed class ProjectWorkflow(ChromiumFixture chromium) : IClassFixture<Ch
     [Fact]
     public async Task NonMemberSeesNotFoundForAnotherProject()
     {
+        TestEnvironment.RequireChromium();
         await using var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var labeler = await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);

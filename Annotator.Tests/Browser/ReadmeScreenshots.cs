@@ -20,6 +20,7 @@ public sealed class ReadmeScreenshots(ChromiumFixture chromium) : IClassFixture<
         Assert.SkipUnless(Enabled, "Screenshots are taken only with ANNOTATOR_SCREENSHOTS=1.");
         var folder = Path.Combine(RepositoryRoot(), "docs", "screenshots");
         Directory.CreateDirectory(folder);
+        TestEnvironment.RequireChromium();
         await using var app = new AnnotatorFactory(TestDatabase.Sqlite).With("Annotator:SeedDemoProject", "true").UseKestrelOnLoopback();
         await using var browser = await chromium.NewPageAsync(app.ServerAddress, 1366, 850);
         var page = browser.Page;

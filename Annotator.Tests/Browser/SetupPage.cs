@@ -11,6 +11,7 @@ public sealed class SetupPage(ChromiumFixture chromium) : IClassFixture<Chromium
     [Fact]
     public async Task RefusesWeakPasswordsWithVisibleMessage()
     {
+        TestEnvironment.RequireChromium();
         await using var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
@@ -35,6 +36,7 @@ public sealed class SetupPage(ChromiumFixture chromium) : IClassFixture<Chromium
     [Fact]
     public async Task FirstAdminFindsDemoProjectWithTwelveImages()
     {
+        TestEnvironment.RequireChromium();
         await using var app = new AnnotatorFactory(TestDatabase.Sqlite).With("Annotator:SeedDemoProject", "true").UseKestrelOnLoopback();
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
