@@ -88,6 +88,9 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Outside Development, the assets of packages (MudBlazor's _content, Blazor's _framework) are served from
+        // wwwroot only after publishing; from the build output they need the static web assets manifest.
+        builder.UseStaticWebAssets();
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
