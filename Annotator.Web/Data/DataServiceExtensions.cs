@@ -27,7 +27,7 @@ public static class DataServiceExtensions
         else if (options.Database.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             var connectionString = SqliteConnectionString(options);
-            services.AddDbContextFactory<SqliteAnnotatorDbContext>(o => o.UseSqlite(connectionString));
+            services.AddDbContextFactory<SqliteAnnotatorDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteBusyTimeout()));
             services.AddSingleton<IDbContextFactory<AnnotatorDbContext>, FactoryOf<SqliteAnnotatorDbContext>>();
         }
         else

@@ -184,6 +184,18 @@ public abstract class ImageIngest<TApp>(TApp fixture) where TApp : AppFixture
     }
 
     [Fact]
+    public async Task ParallelUploadsAllLand()
+    {
+        var (client, projectId, _) = await AdminWithProjectAsync();
+        var files = Directory.GetFiles(Fixtures.GoodImages).Order().ToArray();
+
+        var responses = await Task.WhenAll(files.Select(f => client.UploadFilesAsync(projectId, f)));
+
+        Assert.All(responses, r => Assert.Equal(IngestOutcome.Added, Assert.Single(r.Results).Outcome));
+        Assert.Equal(files.Length, await ImageCountAsync(projectId));
+    }
+
+    [Fact]
     public async Task RefusesUploadWithoutAntiforgeryToken()
     {
         var (client, projectId, _) = await AdminWithProjectAsync();
