@@ -1,0 +1,91 @@
+using System.Diagnostics;
+
+namespace Annotator.Bench;
+
+/// <summary>
+/// Macro benchmarks of the real app: <c>ingest</c> (images per second through the upload endpoint) and <c>grid</c>
+/// (opening a project of 100,000 images). Each run is bounded by a timeout and cleans up its temporary folders.
+/// </summary>
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        var command = args.FirstOrDefault()?.ToLowerInvariant();
+        var options = BenchOptions.Parse(args.Skip(1).ToArray());
+        using var timeout = new CancellationTokenSource(options.Timeout);
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            timeout.Cancel();
+        };
+        try
+        {
+            switch (command)
+            {
+                case "ingest":
+                    await IngestBenchmark.RunAsync(options, timeout.Token);
+                    return 0;
+                case "ingest-profile":
+                    await IngestBenchmark.ProfileAsync(options, timeout.Token);
+                    return 0;
+                case "grid":
+                    await GridBenchmark.RunAsync(options, timeout.Token);
+                    return 0;
+                case "all":
+                    // Each benchmark in its own process: "cold" then means a fresh runtime, and one benchmark's
+                    // memory peak is not the other's.
+                    var ingest = await RunChildAsync(["ingest", .. args.Skip(1)], timeout.Token);
+                    var grid = await RunChildAsync(["grid", .. args.Skip(1)], timeout.Token);
+                    return ingest != 0 ? ingest : grid;
+                default:
+                    Console.Error.WriteLine("Usage: Annotator.Bench ingest|grid|all [--images N] [--concurrency N] [--grid-images N] [--timeout-minutes N]");
+                    return 2;
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"Stopped: the run took longer than {options.Timeout.TotalMinutes:N0} minutes or was cancelled.");
+            return 3;
+        }
+    }
+
+    private static async Task<int> RunChildAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        }
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var child = Process.Start(start)!;
+        try
+        {
+            await child.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            child.Kill(entireProcessTree: true);
+            throw;
+        }
+        return child.ExitCode;
+    }
+}
+
+/// <summary>Command-line options.</summary>
+internal sealed record BenchOptions(int Images, int Concurrency, int GridImages, TimeSpan Timeout)
+{
+    /// <summary>Reads <c>--images</c>, <c>--concurrency</c>, <c>--grid-images</c> and <c>--timeout-minutes</c>.</summary>
+    public static BenchOptions Parse(string[] args)
+    {
+        int Get(string name, int fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) && value > 0 ? value : fallback;
+        }
+        return new BenchOptions(Get("--images", 2000), Get("--concurrency", 4), Get("--grid-images", 100_000),
+            TimeSpan.FromMinutes(Get("--timeout-minutes", 30)));
+    }
+}
