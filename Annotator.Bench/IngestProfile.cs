@@ -58,6 +58,30 @@ internal static class IngestProfile
             using (var t1 = t0.CopyMemory())
             {
                 Time("X webp effort 0", () => t1.WebpsaveBuffer(q: 80, effort: 0, keep: Vips.Enums.ForeignKeep.None));
+                foreach (var effort in new[] { 0, 1, 2, 3, 4 })
+                {
+                    var bytes = t1.WebpsaveBuffer(q: 80, effort: effort, keep: Vips.Enums.ForeignKeep.None);
+                    using var back = Vips.Image.NewFromBuffer(bytes);
+                    Time($"Y size effort {effort} (bytes)", () => { });
+                    stages[$"Y size effort {effort} (bytes)"][^1] = bytes.Length;
+                    using var diff = (back.Cast(Vips.Enums.BandFormat.Float) - t1.Cast(Vips.Enums.BandFormat.Float)).Abs();
+                    Time($"Y mean abs error effort {effort}", () => { });
+                    stages[$"Y mean abs error effort {effort}"][^1] = diff.Avg();
+                }
+                using (var s4 = Vips.Image.NewFromFile(file, access: Vips.Enums.Access.Sequential, kwargs: new Vips.VOption { { "shrink", 4 } }))
+                using (var t4 = s4.ThumbnailImage(256, height: 256, size: Vips.Enums.Size.Down))
+                using (var m4 = t4.CopyMemory())
+                using (var d4 = (m4.Cast(Vips.Enums.BandFormat.Float) - t1.Cast(Vips.Enums.BandFormat.Float)).Abs())
+                {
+                    Time("Y shrink4 vs default thumb mean abs diff", () => { });
+                    stages["Y shrink4 vs default thumb mean abs diff"][^1] = d4.Avg();
+                }
+                Time("X shrink4 load + ThumbnailImage", () =>
+                {
+                    using var s4 = Vips.Image.NewFromFile(file, access: Vips.Enums.Access.Sequential, failOn: Vips.Enums.FailOn.Error, kwargs: new Vips.VOption { { "shrink", 4 } });
+                    using var t4 = s4.ThumbnailImage(256, height: 256, size: Vips.Enums.Size.Down);
+                    using var m4 = t4.CopyMemory();
+                });
                 Time("X webp effort 2", () => t1.WebpsaveBuffer(q: 80, effort: 2, keep: Vips.Enums.ForeignKeep.None));
                 Time("X webp effort 4 smart_subsample off", () => t1.WebpsaveBuffer(q: 80, effort: 4, smartSubsample: false, keep: Vips.Enums.ForeignKeep.None));
                 Time("X jpeg thumb q80", () => t1.JpegsaveBuffer(q: 80, keep: Vips.Enums.ForeignKeep.None));

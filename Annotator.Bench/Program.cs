@@ -25,6 +25,11 @@ internal static class Program
                 case "ingest":
                     await IngestBenchmark.RunAsync(options, timeout.Token);
                     return 0;
+                case "generate":
+                    // Writes the ingest input once, for repeated runs with --input while profiling.
+                    JpegGenerator.Generate(options.Input ?? throw new ArgumentException("generate needs --input FOLDER"),
+                        options.Images + IngestBenchmark.WarmUp, IngestBenchmark.Width, IngestBenchmark.Height, timeout.Token);
+                    return 0;
                 case "ingest-profile":
                     await IngestBenchmark.ProfileAsync(options, timeout.Token);
                     return 0;
@@ -38,7 +43,7 @@ internal static class Program
                     var grid = await RunChildAsync(["grid", .. args.Skip(1)], timeout.Token);
                     return ingest != 0 ? ingest : grid;
                 default:
-                    Console.Error.WriteLine("Usage: Annotator.Bench ingest|grid|all [--images N] [--concurrency N] [--grid-images N] [--timeout-minutes N]");
+                    Console.Error.WriteLine("Usage: Annotator.Bench ingest|grid|all [--images N] [--concurrency N] [--grid-images N] [--timeout-minutes N] [--input FOLDER]");
                     return 2;
             }
         }
@@ -75,17 +80,21 @@ internal static class Program
 }
 
 /// <summary>Command-line options.</summary>
-internal sealed record BenchOptions(int Images, int Concurrency, int GridImages, TimeSpan Timeout)
+internal sealed record BenchOptions(int Images, int Concurrency, int GridImages, TimeSpan Timeout, string? Input)
 {
-    /// <summary>Reads <c>--images</c>, <c>--concurrency</c>, <c>--grid-images</c> and <c>--timeout-minutes</c>.</summary>
+    /// <summary>
+    /// Reads <c>--images</c>, <c>--concurrency</c>, <c>--grid-images</c>, <c>--timeout-minutes</c> and <c>--input</c> (a folder
+    /// of JPEGs to ingest instead of generating them, to repeat a run quickly while profiling; it is left alone).
+    /// </summary>
     public static BenchOptions Parse(string[] args)
     {
+        var input = Array.IndexOf(args, "--input") is var at && at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
         int Get(string name, int fallback)
         {
             var i = Array.IndexOf(args, name);
             return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) && value > 0 ? value : fallback;
         }
         return new BenchOptions(Get("--images", 2000), Get("--concurrency", 4), Get("--grid-images", 100_000),
-            TimeSpan.FromMinutes(Get("--timeout-minutes", 30)));
+            TimeSpan.FromMinutes(Get("--timeout-minutes", 30)), input);
     }
 }
