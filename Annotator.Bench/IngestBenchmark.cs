@@ -23,7 +23,7 @@ internal static class IngestBenchmark
     /// Images ingested into another project before the clock starts, so the figure is the running server's rate and
     /// not the JIT compiling the pipeline on its first requests.
     /// </summary>
-    public const int WarmUp = 64;
+    public const int WarmUp = 256;
 
     /// <summary>Width of the generated images (1155×866 ≈ 1 megapixel, 4:3).</summary>
     public const int Width = 1155;

@@ -27,14 +27,20 @@ internal static class Program
                     return 0;
                 case "generate":
                     // Writes the ingest input once, for repeated runs with --input while profiling.
+                    // --size WxH makes other sizes: tiny images show the pipeline's fixed cost per file.
+                    var size = BenchOptions.Value(args, "--size")?.Split('x') is [var w, var h] ? (int.Parse(w), int.Parse(h)) : (IngestBenchmark.Width, IngestBenchmark.Height);
                     JpegGenerator.Generate(options.Input ?? throw new ArgumentException("generate needs --input FOLDER"),
-                        options.Images + IngestBenchmark.WarmUp, IngestBenchmark.Width, IngestBenchmark.Height, timeout.Token);
+                        options.Images + IngestBenchmark.WarmUp, size.Item1, size.Item2, timeout.Token);
                     return 0;
                 case "ingest-profile":
                     await IngestBenchmark.ProfileAsync(options, timeout.Token);
                     return 0;
                 case "grid":
                     await GridBenchmark.RunAsync(options, timeout.Token);
+                    return 0;
+                case "grid-cold":
+                    // Started by "grid" itself, in a fresh process.
+                    await GridBenchmark.RunColdAsync(args, timeout.Token);
                     return 0;
                 case "all":
                     // Each benchmark in its own process: "cold" then means a fresh runtime, and one benchmark's
@@ -54,7 +60,8 @@ internal static class Program
         }
     }
 
-    private static async Task<int> RunChildAsync(string[] args, CancellationToken cancellationToken)
+    /// <summary>Runs this program again with <paramref name="args"/>, sharing the console.</summary>
+    public static async Task<int> RunChildAsync(string[] args, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
@@ -88,7 +95,7 @@ internal sealed record BenchOptions(int Images, int Concurrency, int GridImages,
     /// </summary>
     public static BenchOptions Parse(string[] args)
     {
-        var input = Array.IndexOf(args, "--input") is var at && at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        var input = Value(args, "--input");
         int Get(string name, int fallback)
         {
             var i = Array.IndexOf(args, name);
@@ -97,4 +104,8 @@ internal sealed record BenchOptions(int Images, int Concurrency, int GridImages,
         return new BenchOptions(Get("--images", 2000), Get("--concurrency", 4), Get("--grid-images", 100_000),
             TimeSpan.FromMinutes(Get("--timeout-minutes", 30)), input);
     }
+
+    /// <summary>The value after <paramref name="name"/>, or null.</summary>
+    public static string? Value(string[] args, string name) =>
+        Array.IndexOf(args, name) is var at && at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 }
