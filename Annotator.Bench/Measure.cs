@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 
 namespace Annotator.Bench;
 
@@ -61,6 +62,8 @@ internal sealed class PhaseMonitor : IAsyncDisposable
     private readonly TimeSpan _pause;
     private readonly long _allocated;
     private readonly TimeSpan _cpu;
+    private readonly long _jitted;
+    private readonly TimeSpan _jitTime;
     private long _maxHeap;
 
     private PhaseMonitor()
@@ -70,6 +73,8 @@ internal sealed class PhaseMonitor : IAsyncDisposable
         _pause = GC.GetTotalPauseDuration();
         _allocated = GC.GetTotalAllocatedBytes();
         _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        _jitted = JitInfo.GetCompiledMethodCount();
+        _jitTime = JitInfo.GetCompilationTime();
         _sampler = SampleAsync(_stop.Token);
     }
 
@@ -93,7 +98,9 @@ internal sealed class PhaseMonitor : IAsyncDisposable
             GC.CollectionCount(2) - _collections[2],
             GC.GetTotalPauseDuration() - _pause,
             GC.GetTotalAllocatedBytes() - _allocated,
-            Process.GetCurrentProcess().TotalProcessorTime - _cpu);
+            Process.GetCurrentProcess().TotalProcessorTime - _cpu,
+            JitInfo.GetCompiledMethodCount() - _jitted,
+            JitInfo.GetCompilationTime() - _jitTime);
     }
 
     private async Task SampleAsync(CancellationToken cancellationToken)
@@ -125,13 +132,13 @@ internal sealed class PhaseMonitor : IAsyncDisposable
 
 /// <summary>Figures of one phase.</summary>
 internal sealed record PhaseFigures(long PeakRss, bool PeakWasReset, long MaxManagedHeap, long GcCommitted, int Gen0, int Gen1,
-    int Gen2, TimeSpan GcPause, long Allocated, TimeSpan Cpu)
+    int Gen2, TimeSpan GcPause, long Allocated, TimeSpan Cpu, long Jitted, TimeSpan JitTime)
 {
     public override string ToString() =>
         $"peak RSS (VmHWM) {Mib(PeakRss)}{(PeakWasReset ? "" : " (not reset: includes earlier phases)")}, " +
         $"max managed heap {Mib(MaxManagedHeap)}, GC committed {Mib(GcCommitted)}, " +
         $"GCs gen0/1/2 {Gen0}/{Gen1}/{Gen2}, GC pauses {GcPause.TotalMilliseconds:N0} ms, allocated {Mib(Allocated)}, " +
-        $"process CPU {Cpu.TotalSeconds:N1} s";
+        $"process CPU {Cpu.TotalSeconds:N1} s, JIT {Jitted:N0} methods in {JitTime.TotalSeconds:N1} s";
 
     /// <summary>Bytes as MiB.</summary>
     public static string Mib(long bytes) => bytes < 0 ? "n/a" : $"{bytes / (1024d * 1024):N0} MiB";
