@@ -58,6 +58,17 @@ internal static class Program
             Console.Error.WriteLine($"Stopped: the run took longer than {options.Timeout.TotalMinutes:N0} minutes or was cancelled.");
             return 3;
         }
+        finally
+        {
+            // Each benchmark deletes its own folder under this one; the shared parent goes once it is empty.
+            try
+            {
+                Directory.Delete(Path.Combine(Path.GetTempPath(), "annotator-bench"));
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 
     /// <summary>Runs this program again with <paramref name="args"/>, sharing the console.</summary>
