@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Annotator.Bench;
 
@@ -28,7 +29,7 @@ internal static class Program
                 case "generate":
                     // Writes the ingest input once, for repeated runs with --input while profiling.
                     // --size WxH makes other sizes: tiny images show the pipeline's fixed cost per file.
-                    var size = BenchOptions.Value(args, "--size")?.Split('x') is [var w, var h] ? (int.Parse(w), int.Parse(h)) : (IngestBenchmark.Width, IngestBenchmark.Height);
+                    var size = BenchOptions.Value(args, "--size")?.Split('x') is [var w, var h] ? (int.Parse(w, CultureInfo.InvariantCulture), int.Parse(h, CultureInfo.InvariantCulture)) : (IngestBenchmark.Width, IngestBenchmark.Height);
                     JpegGenerator.Generate(options.Input ?? throw new ArgumentException("generate needs --input FOLDER"),
                         options.Images + IngestBenchmark.WarmUp, size.Item1, size.Item2, timeout.Token);
                     return 0;
@@ -49,7 +50,9 @@ internal static class Program
                     var grid = await RunChildAsync(["grid", .. args.Skip(1)], timeout.Token);
                     return ingest != 0 ? ingest : grid;
                 default:
-                    Console.Error.WriteLine("Usage: Annotator.Bench ingest|grid|all [--images N] [--concurrency N] [--grid-images N] [--timeout-minutes N] [--input FOLDER]");
+                    Console.Error.WriteLine("Usage: Annotator.Bench ingest|grid|all [--images N] [--concurrency N] [--grid-images N] " +
+                        "[--timeout-minutes N] [--input FOLDER]\n       Annotator.Bench generate --input FOLDER [--images N] [--size WxH]\n" +
+                        "       Annotator.Bench ingest-profile [--images N]");
                     return 2;
             }
         }
