@@ -80,7 +80,9 @@ public sealed class ImageInspector
             // file fails here. EXIF orientation is applied, so the thumbnail is upright.
             using var thumb = Vips.Image.Thumbnail(path + "[fail_on=error]", _options.ThumbnailSize, _options.ThumbnailSize,
                 size: Vips.Enums.Size.Down);
-            thumbnail = thumb.WebpsaveBuffer(q: 80, keep: Vips.Enums.ForeignKeep.None);
+            // Effort 2 rather than libwebp's default 4: on photos the file is ~3% larger and the encode takes half the
+            // time, which was a third of an image's ingest CPU.
+            thumbnail = thumb.WebpsaveBuffer(q: 80, effort: 2, keep: Vips.Enums.ForeignKeep.None);
         }
         catch (Vips.VipsException e)
         {
