@@ -60,7 +60,6 @@ public static partial class HostingExtensions
             app.UseHsts();
         }
         app.UseSecurityHeaders();
-        app.UseStaticFiles();
         app.UseRequireSetup();
         app.UseAuthentication();
         // Before authorization: a non-member must get the same 404 as for a missing project, not "access denied".
