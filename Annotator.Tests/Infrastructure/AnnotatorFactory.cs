@@ -179,10 +179,7 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (_postgresDatabase is not null)
         {
-            using var connection = new NpgsqlConnection(TestEnvironment.PostgresAdmin);
-            connection.Open();
-            using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
-            command.ExecuteNonQuery();
+            DropPostgresDatabase(_postgresDatabase);
         }
         try
         {
@@ -190,6 +187,35 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
         }
         catch (IOException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Drops the test database. FORCE ends our own leftover sessions, but not an autovacuum worker that the server may
+    /// have started on the fresh database (that one belongs to the superuser): wait for it briefly and try again.
+    /// Cleanup never fails a test; a database that cannot be dropped is reported and left.
+    /// </summary>
+    private static void DropPostgresDatabase(string name)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var connection = new NpgsqlConnection(TestEnvironment.PostgresAdmin);
+                connection.Open();
+                using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                command.ExecuteNonQuery();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                if (attempt == 40)
+                {
+                    Console.WriteLine($"Test database {name} could not be dropped: {e.MessageText}");
+                    return;
+                }
+                Thread.Sleep(250);
+            }
         }
     }
 
