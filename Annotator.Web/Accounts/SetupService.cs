@@ -51,14 +51,21 @@ public sealed class SetupService(
         }
     }
 
-    /// <summary>A new, unsaved account with normalised email and name.</summary>
-    internal static AppUser NewUser(string email, string displayName, TimeProvider clock)
+    /// <summary>The trimmed email, or a <see cref="DomainException"/> when it is not a plausible address.</summary>
+    internal static string CleanEmail(string? email)
     {
-        var cleanEmail = (email ?? "").Trim();
-        if (cleanEmail.Length == 0 || !cleanEmail.Contains('@') || cleanEmail.Length > 256)
+        var clean = (email ?? "").Trim();
+        if (clean.Length == 0 || !clean.Contains('@') || clean.Length > 256)
         {
             throw new DomainException("Enter a valid email address.");
         }
+        return clean;
+    }
+
+    /// <summary>A new, unsaved account with normalised email and name.</summary>
+    internal static AppUser NewUser(string email, string displayName, TimeProvider clock)
+    {
+        var cleanEmail = CleanEmail(email);
         var name = (displayName ?? "").Trim();
         if (name.Length == 0)
         {

@@ -66,7 +66,7 @@ public sealed class UserAdminService(
     {
         var actorId = RequireAdmin(actor);
         RequireKnownRole(role);
-        var clean = SetupService.NewUser(email, "", clock).Email!;
+        var clean = SetupService.CleanEmail(email);
         if (await users.FindByEmailAsync(clean) is not null)
         {
             throw new DomainException($"{clean} already has an account.");

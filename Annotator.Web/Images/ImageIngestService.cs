@@ -205,14 +205,14 @@ public sealed class ImageIngestService(
                 return IngestResult.Refused(fileName,
                     $"Not a JPEG, PNG, WebP or TIFF image: {ImageFormats.Describe(file.Head)}.");
             }
-            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            // One context for the whole file: it holds no connection between its two short visits to the database.
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            Task<int?> ExistingIdAsync(CancellationToken ct) => db.Images
+                .Where(i => i.ProjectId == projectId && i.Sha256 == file.Sha256)
+                .Select(i => (int?)i.Id).FirstOrDefaultAsync(ct);
+            if (await ExistingIdAsync(cancellationToken) is { } existing)
             {
-                var existing = await db.Images.Where(i => i.ProjectId == projectId && i.Sha256 == file.Sha256)
-                    .Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
-                if (existing is not null)
-                {
-                    return new IngestResult(fileName, IngestOutcome.Duplicate, existing);
-                }
+                return new IngestResult(fileName, IngestOutcome.Duplicate, existing);
             }
 
             // libvips work is CPU-bound and synchronous: keep it off the request's async flow.
@@ -247,26 +247,21 @@ public sealed class ImageIngestService(
 
             var image = new Image(projectId, fileName, file.Sha256, displaySha, inspected.Format, file.Length,
                 inspected.Width, inspected.Height, userId, clock.GetUtcNow().UtcDateTime);
-            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            db.Images.Add(image);
+            try
             {
-                db.Images.Add(image);
-                try
+                await SaveChangesAsync(db, cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // The same file arrived twice at once; the other copy won.
+                db.ChangeTracker.Clear();
+                if (await ExistingIdAsync(CancellationToken.None) is not { } other)
                 {
-                    await SaveChangesAsync(db, cancellationToken);
+                    throw;
                 }
-                catch (DbUpdateException)
-                {
-                    // The same file arrived twice at once; the other copy won.
-                    db.ChangeTracker.Clear();
-                    var other = await db.Images.Where(i => i.ProjectId == projectId && i.Sha256 == file.Sha256)
-                        .Select(i => (int?)i.Id).FirstOrDefaultAsync(CancellationToken.None);
-                    if (other is null)
-                    {
-                        throw;
-                    }
-                    await RemoveUnreferencedAsync(created);
-                    return new IngestResult(fileName, IngestOutcome.Duplicate, other);
-                }
+                await RemoveUnreferencedAsync(created);
+                return new IngestResult(fileName, IngestOutcome.Duplicate, other);
             }
             return new IngestResult(fileName, IngestOutcome.Added, image.Id);
         }
