@@ -15,6 +15,9 @@ public abstract class ImportRootApp(TestDatabase database) : AppFixture(database
     /// <summary>Largest accepted image here: 0.3 megapixels (astronaut.png, 512², fits; retina.jpg, 1411², does not).</summary>
     public const long MaxPixels = 300_000;
 
+    /// <summary>Largest accepted file here: 1 MiB (every fixture is smaller).</summary>
+    public const long MaxFileBytes = 1024 * 1024;
+
     public string ImportRoot { get; } = Path.Combine(Path.GetTempPath(), "annotator-root-" + Guid.NewGuid().ToString("N"));
 
     public string Outside { get; } = Path.Combine(Path.GetTempPath(), "annotator-outside-" + Guid.NewGuid().ToString("N"));
@@ -29,7 +32,8 @@ public abstract class ImportRootApp(TestDatabase database) : AppFixture(database
         File.Copy(Fixtures.Good("coins.png"), Path.Combine(Outside, "coins.png"));
         File.CreateSymbolicLink(Path.Combine(ImportRoot, "batch", "linked-coins.png"), Path.Combine(Outside, "coins.png"));
         Directory.CreateSymbolicLink(Path.Combine(ImportRoot, "escape"), Outside);
-        factory.With("Annotator:Images:ImportRoot", ImportRoot).With("Annotator:Images:MaxPixels", MaxPixels.ToString());
+        factory.With("Annotator:Images:ImportRoot", ImportRoot).With("Annotator:Images:MaxPixels", MaxPixels.ToString())
+            .With("Annotator:Images:MaxFileBytes", MaxFileBytes.ToString());
     }
 }
 
@@ -92,6 +96,27 @@ public abstract class FolderImportAndLimits<TApp>(TApp fixture) where TApp : Imp
         var response = await reviewer.ImportFolderAsync(projectId, "batch");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await using var db = await App.NewDbContextAsync();
+        Assert.Equal(0, await db.Images.CountAsync(i => i.ProjectId == projectId));
+    }
+
+    [Fact]
+    public async Task RefusesFilesAboveTheConfiguredSizeLimitLeavingNothingBehind()
+    {
+        var (_, reviewer, projectId) = await ProjectAsync();
+        var big = new byte[ImportRootApp.MaxFileBytes + 1];
+        File.ReadAllBytes(Fixtures.Good("horse.png")).CopyTo(big, 0);
+        var store = Path.Combine(App.DataPath, "store");
+        string[] StoreFiles() => Directory.Exists(store) ? [.. Directory.EnumerateFiles(store, "*", SearchOption.AllDirectories).Order()] : [];
+        var before = StoreFiles();
+
+        var response = await reviewer.UploadAsync(projectId, ("big.png", big));
+        var body = await response.Content.ReadFromJsonAsync<IngestResponse>(ApiClient.Json);
+
+        var result = Assert.Single(body!.Results);
+        Assert.Equal(IngestOutcome.Refused, result.Outcome);
+        Assert.Contains("larger than the limit of 1 MiB", result.Error);
+        Assert.Equal(before, StoreFiles());
         await using var db = await App.NewDbContextAsync();
         Assert.Equal(0, await db.Images.CountAsync(i => i.ProjectId == projectId));
     }
