@@ -36,4 +36,16 @@ public sealed class AnnotationSet
 
     /// <summary>When it was created (UTC).</summary>
     public DateTime CreatedAt { get; private set; }
+
+    /// <summary>When its labeler marked it done (UTC); null while it is being worked on.</summary>
+    public DateTime? SubmittedAt { get; private set; }
+
+    /// <summary>Whether its labeler has marked it done.</summary>
+    public bool IsSubmitted => SubmittedAt is not null;
+
+    /// <summary>The labeler marks the set done.</summary>
+    public void Submit(DateTime nowUtc) => SubmittedAt ??= nowUtc;
+
+    /// <summary>The set is being worked on again (an edit after it was marked done).</summary>
+    public void Reopen() => SubmittedAt = null;
 }

@@ -93,6 +93,30 @@ public sealed class Image
     /// <summary>Takes the next sequence number for an operation being committed.</summary>
     public long TakeSequenceNumber() => NextSequence++;
 
+    /// <summary>
+    /// An edit was committed: a new, labeled or rejected image is in progress again (a done image that changes has to
+    /// be marked done again). Images in review or accepted keep their status.
+    /// </summary>
+    public void Edited()
+    {
+        if (Status is ImageStatus.New or ImageStatus.Labeled or ImageStatus.Rejected)
+        {
+            Status = ImageStatus.InProgress;
+        }
+    }
+
+    /// <summary>Enough labelers marked it done (one with overlap 1, N with overlap N).</summary>
+    public void LabelingDone()
+    {
+        if (Status is ImageStatus.New or ImageStatus.InProgress or ImageStatus.Rejected)
+        {
+            Status = ImageStatus.Labeled;
+        }
+    }
+
+    /// <summary>Whether labelers may still change it: not while a reviewer has it or after acceptance.</summary>
+    public bool IsOpenForLabeling => Status is not (ImageStatus.InReview or ImageStatus.Accepted);
+
     /// <summary>Moves the image to another workflow status.</summary>
     public void SetStatus(ImageStatus status)
     {

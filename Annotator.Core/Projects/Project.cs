@@ -64,6 +64,19 @@ public sealed class Project
     public void Describe(string? description) =>
         Description = Guard.OptionalText(description, "Description", MaxDescriptionLength);
 
+    /// <summary>Highest overlap a project may ask for.</summary>
+    public const int MaxOverlap = 10;
+
+    /// <summary>How many labelers label each image independently (1: one shared set, edited together).</summary>
+    public void SetOverlap(int overlap)
+    {
+        if (overlap is < 1 or > MaxOverlap)
+        {
+            throw new DomainException($"Overlap must be between 1 and {MaxOverlap}; {overlap} was given.");
+        }
+        Overlap = overlap;
+    }
+
     /// <summary>Archives the project. Archiving twice keeps the first date.</summary>
     public void Archive(DateTime nowUtc) => ArchivedAt ??= nowUtc;
 

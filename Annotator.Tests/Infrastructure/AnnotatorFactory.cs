@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
+using Annotator.Core.Taxonomy;
 using Annotator.Web.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -127,6 +128,10 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
             project.SetMember(userId, role);
         }
         db.Projects.Add(project);
+        await db.SaveChangesAsync();
+        var taxonomy = new TaxonomyVersion(project.Id, 1, DemoTaxonomy.Create(), DateTime.UtcNow);
+        taxonomy.Publish("Test taxonomy.", DateTime.UtcNow);
+        db.TaxonomyVersions.Add(taxonomy);
         await db.SaveChangesAsync();
         return project.Id;
     }

@@ -23,6 +23,7 @@ public abstract class AnnotatorDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
     public DbSet<Image> Images => Set<Image>();
+    public DbSet<ImageSkip> ImageSkips => Set<ImageSkip>();
     public DbSet<AnnotationSet> AnnotationSets => Set<AnnotationSet>();
     public DbSet<Region> Regions => Set<Region>();
     public DbSet<ImageAnswer> ImageAnswers => Set<ImageAnswer>();

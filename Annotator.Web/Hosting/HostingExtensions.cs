@@ -1,10 +1,12 @@
 using System.Text.RegularExpressions;
+using Annotator.Core.Annotations;
 using Annotator.Web.Accounts;
 using Annotator.Web.Api;
 using Annotator.Web.Components;
 using Annotator.Web.Data;
 using Annotator.Web.Images;
 using Annotator.Web.Projects;
+using Annotator.Web.Workspace;
 using MudBlazor.Services;
 
 namespace Annotator.Web.Hosting;
@@ -25,7 +27,10 @@ public static partial class HostingExtensions
         builder.Services.AddAnnotatorAccounts(options);
         builder.Services.AddAnnotatorImages();
         builder.Services.AddAnnotatorProjects();
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddAnnotatorWorkspace();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            // The canvas sends one operation per interop call; a mask or a long polygon is far above SignalR's 32 KB default.
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = OperationJson.MaxOperationBytes + 64 * 1024);
         builder.Services.AddMudServices();
         builder.Services.AddProblemDetails();
         return builder;
@@ -37,6 +42,16 @@ public static partial class HostingExtensions
         services.AddSingleton<ImageStore>();
         services.AddSingleton<ImageInspector>();
         services.AddSingleton<ImageIngestService>();
+        return services;
+    }
+
+    /// <summary>Registers the labeling workspace: edit operations, the per-circuit session, the labeling queue.</summary>
+    public static IServiceCollection AddAnnotatorWorkspace(this IServiceCollection services)
+    {
+        services.AddSingleton<ImageLocks>();
+        services.AddSingleton<AnnotationService>();
+        services.AddSingleton<LabelingQueue>();
+        services.AddScoped<WorkspaceSession>();
         return services;
     }
 

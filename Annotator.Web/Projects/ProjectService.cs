@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Annotator.Core;
 using Annotator.Core.Images;
 using Annotator.Core.Projects;
+using Annotator.Core.Taxonomy;
 using Annotator.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -117,15 +118,25 @@ public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFacto
         return (previous, next);
     }
 
-    /// <summary>Creates a project (admins only); the creator becomes a reviewer of it.</summary>
+    /// <summary>
+    /// Creates a project (admins only); the creator becomes a reviewer of it. It starts with the starter taxonomy
+    /// (person with the COCO skeleton, animal, vehicle) published as version 1, so it can be labeled at once.
+    /// </summary>
     public async Task<int> CreateAsync(ClaimsPrincipal user, string name, string? description, CancellationToken cancellationToken = default)
     {
         var userId = RequireAdmin(user);
         var project = new Project(name, description, userId, clock.GetUtcNow().UtcDateTime);
         project.SetMember(userId, ProjectRole.Reviewer);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Projects.Add(project);
         await db.SaveChangesAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var taxonomy = new TaxonomyVersion(project.Id, 1, DemoTaxonomy.Create(), now);
+        taxonomy.Publish("Starter taxonomy.", now);
+        db.TaxonomyVersions.Add(taxonomy);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return project.Id;
     }
 

@@ -12,6 +12,7 @@ internal sealed class AnnotationSetConfiguration : IEntityTypeConfiguration<Anno
     {
         builder.Property(s => s.OwnerId).HasMaxLength(450);
         builder.Property(s => s.ModelVersion).HasMaxLength(200);
+        builder.Ignore(s => s.IsSubmitted);
         builder.HasOne<Image>().WithMany().HasForeignKey(s => s.ImageId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(s => new { s.ImageId, s.Kind, s.OwnerId });
     }

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using Annotator.Core.Annotations;
+using Annotator.Core.Geometry;
+using Annotator.Core.Taxonomy;
+
+namespace Annotator.Web.Components.Labeling;
+
+/// <summary>A region as the side panel shows it.</summary>
+/// <param name="Id">Stable id.</param>
+/// <param name="LabelId">Its label.</param>
+/// <param name="Kind">Its shape kind.</param>
+/// <param name="Attributes">Attribute values (JSON object keyed by attribute id).</param>
+/// <param name="ZOrder">Drawing order.</param>
+/// <param name="Hidden">Hidden from the canvas.</param>
+/// <param name="Locked">Locked against edits.</param>
+/// <param name="Revision">Current revision.</param>
+/// <param name="Incomplete">A required attribute has no value.</param>
+public sealed record RegionItem(Guid Id, Guid LabelId, ShapeKind Kind, string Attributes, int ZOrder, bool Hidden, bool Locked,
+    int Revision, bool Incomplete)
+{
+    /// <summary>Builds the panel's view of a region.</summary>
+    public static RegionItem From(RegionData data, int revision, TaxonomyDefinition? taxonomy) =>
+        new(data.Id, data.LabelId, data.Kind, data.Attributes, data.ZOrder, data.Hidden, data.Locked, revision,
+            taxonomy is not null && RequiredAttributes.AreMissing(taxonomy, data.LabelId, data.Attributes));
+
+    /// <summary>The attribute values by attribute id.</summary>
+    public JsonObject AttributeValues() => JsonNode.Parse(Attributes) as JsonObject ?? [];
+}
+
+/// <summary>Human names of shape kinds.</summary>
+public static class ShapeKindText
+{
+    /// <summary>"rotated box", "keypoints"…</summary>
+    public static string Of(ShapeKind kind) => kind switch
+    {
+        ShapeKind.Box => "box",
+        ShapeKind.RotatedBox => "rotated box",
+        ShapeKind.Polygon => "polygon",
+        ShapeKind.Polyline => "polyline",
+        ShapeKind.Point => "point",
+        ShapeKind.Ellipse => "ellipse",
+        ShapeKind.Keypoints => "keypoints",
+        ShapeKind.Mask => "mask",
+        _ => kind.ToString(),
+    };
+}

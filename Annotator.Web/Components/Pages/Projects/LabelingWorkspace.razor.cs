@@ -1,0 +1,495 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Annotator.Core.Annotations;
+using Annotator.Core.Geometry;
+using Annotator.Core.Images;
+using Annotator.Core.Taxonomy;
+using Annotator.Web.Components.Labeling;
+using Annotator.Web.Workspace;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.JSInterop;
+using MudBlazor;
+
+namespace Annotator.Web.Components.Pages.Projects;
+
+/// <summary>
+/// The labeling workspace: the canvas (our ES modules, driven through JS interop), the tool bar and the side panel.
+/// The canvas handles every gesture locally and sends one operation per finished gesture; this component forwards it
+/// to <see cref="WorkspaceSession"/> and keeps the side panel in step with what was committed.
+/// </summary>
+public sealed partial class LabelingWorkspace
+{
+    private sealed record ToolButton(string Name, string Title, string Key, string Icon);
+
+    private static readonly ToolButton[] Tools =
+    [
+        new("select", "Select and edit", "V", Icons.Material.Filled.NearMe),
+        new("box", "Box", "B", Icons.Material.Outlined.CropSquare),
+        new("rotatedBox", "Rotated box", "R", Icons.Material.Filled.Rotate90DegreesCw),
+        new("polygon", "Polygon", "P", Icons.Material.Outlined.Pentagon),
+        new("freehand", "Freehand polygon", "F", Icons.Material.Filled.Gesture),
+        new("polyline", "Polyline", "L", Icons.Material.Filled.Timeline),
+        new("point", "Point", "T", Icons.Material.Filled.FiberManualRecord),
+        new("ellipse", "Ellipse", "E", Icons.Material.Outlined.Circle),
+        new("keypoints", "Keypoints", "K", Icons.Material.Filled.AccessibilityNew),
+        new("brush", "Brush (mask)", "M", Icons.Material.Filled.Brush),
+        new("eraser", "Eraser (mask)", "X", Icons.Material.Filled.AutoFixNormal),
+    ];
+
+    private WorkspaceSnapshot? _snapshot;
+    private bool _notFound;
+    private int _loadedImageId;
+    private bool _canvasStale;
+    private ImageStatus _status;
+    private int? _previous, _next;
+    private string? _skipReason;
+    private string _tool = "select";
+    private Guid? _labelId;
+    private readonly Dictionary<Guid, RegionItem> _regions = [];
+    private List<RegionItem> _regionList = [];
+    private HashSet<Guid> _selected = [];
+    private Dictionary<Guid, string> _answers = [];
+
+    private ElementReference _host;
+    private ElementReference _saveStatus;
+    private IJSObjectReference? _module;
+    private IJSObjectReference? _canvas;
+    private DotNetObjectReference<CanvasBridge>? _bridge;
+
+    [Inject] private AnnotationService Annotations { get; set; } = default!;
+    [Inject] private WorkspaceSession Session { get; set; } = default!;
+    [Inject] private LabelingQueue Queue { get; set; } = default!;
+    [Inject] private Annotator.Web.Projects.ProjectService Projects { get; set; } = default!;
+    [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+
+    /// <summary>The project (from the route).</summary>
+    [Parameter]
+    public int ProjectId { get; set; }
+
+    /// <summary>The image (from the route).</summary>
+    [Parameter]
+    public int ImageId { get; set; }
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private bool ReadOnly => _snapshot?.Context.WhyReadOnly is not null;
+
+    private RegionItem? SelectedRegion =>
+        _selected.Count == 1 && _regions.TryGetValue(_selected.First(), out var region) ? region : null;
+
+    private async Task<ClaimsPrincipal> UserAsync() => (await AuthState).User;
+
+    /// <inheritdoc />
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_loadedImageId == ImageId && _snapshot is not null)
+        {
+            return;
+        }
+        var user = await UserAsync();
+        var snapshot = await Annotations.LoadAsync(user, ImageId);
+        if (snapshot is null || snapshot.Context.Image.ProjectId != ProjectId)
+        {
+            await DisposeCanvasAsync();
+            _notFound = true;
+            _snapshot = null;
+            return;
+        }
+        _notFound = false;
+        _snapshot = snapshot;
+        _loadedImageId = ImageId;
+        _status = snapshot.Context.Image.Status;
+        _regions.Clear();
+        foreach (var region in snapshot.Regions)
+        {
+            _regions[region.Data.Id] = RegionItem.From(region.Data, region.Revision, snapshot.Context.Taxonomy);
+        }
+        RebuildRegionList();
+        _answers = new Dictionary<Guid, string>(snapshot.Answers);
+        _selected = [];
+        var labels = snapshot.Context.Taxonomy?.Labels.Where(l => !l.Deprecated).ToList() ?? [];
+        if (_labelId is null || labels.All(l => l.Id != _labelId))
+        {
+            _labelId = labels.FirstOrDefault()?.Id;
+        }
+        (_previous, _next) = await Projects.NeighboursAsync(ProjectId, ImageId);
+        _skipReason = await Queue.SkipReasonAsync(user, ImageId);
+        _canvasStale = true;
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!_canvasStale || _snapshot is null)
+        {
+            return;
+        }
+        _canvasStale = false;
+        await DisposeCanvasAsync();
+        _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/workspace/bridge.js");
+        _bridge = DotNetObjectReference.Create(new CanvasBridge(this, _snapshot.Context.Image.Id));
+        _canvas = await _module.InvokeAsync<IJSObjectReference>("open", _host, _saveStatus, _bridge, CanvasOptions(_snapshot));
+        await CallAsync("setTool", _tool);
+        if (_labelId is { } label)
+        {
+            await CallAsync("setLabel", label.ToString());
+        }
+    }
+
+    private string CanvasOptions(WorkspaceSnapshot snapshot)
+    {
+        var image = snapshot.Context.Image;
+        var url = $"/images/{image.Id}/file";
+        var options = new JsonObject
+        {
+            ["image"] = new JsonObject
+            {
+                ["id"] = image.Id,
+                ["width"] = image.Width,
+                ["height"] = image.Height,
+                // One level, one tile (the display file) for now; the gigapixel work adds levels of real tiles.
+                ["tiles"] = new JsonObject
+                {
+                    ["tileSize"] = Math.Max(image.Width, image.Height),
+                    ["levels"] = new JsonArray(new JsonObject { ["level"] = 0, ["width"] = image.Width, ["height"] = image.Height, ["url"] = url }),
+                },
+            },
+            ["labels"] = new JsonArray((snapshot.Context.Taxonomy?.Labels ?? []).Select(LabelJson).ToArray()),
+            ["regions"] = new JsonArray(snapshot.Regions.Select(r => JsonNode.Parse(OperationJson.SerializeRegion(r.Data, r.Revision))).ToArray()),
+            ["readOnly"] = ReadOnly,
+            ["userId"] = snapshot.Context.UserId,
+        };
+        return options.ToJsonString();
+    }
+
+    private static JsonNode LabelJson(LabelDefinition label) => new JsonObject
+    {
+        ["id"] = label.Id,
+        ["name"] = label.Name,
+        ["color"] = label.Color,
+        ["hotkey"] = label.Hotkey,
+        ["deprecated"] = label.Deprecated,
+        ["shapeKinds"] = new JsonArray(label.ShapeKinds.Select(k => (JsonNode?)KindName(k)).ToArray()),
+        ["skeleton"] = label.Skeleton is not { } skeleton ? null : new JsonObject
+        {
+            ["points"] = new JsonArray(skeleton.Points.Select(p => (JsonNode?)p).ToArray()),
+            ["edges"] = new JsonArray(skeleton.Edges.Select(e => (JsonNode?)new JsonArray(e[0], e[1])).ToArray()),
+            ["layout"] = skeleton.Layout is null ? null : new JsonArray(skeleton.Layout.Select(p => (JsonNode?)new JsonArray(p[0], p[1])).ToArray()),
+        },
+    };
+
+    private static string KindName(ShapeKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+
+    /// <summary>An operation the canvas sent: apply it, keep the panel in step, answer with the result JSON.</summary>
+    private async Task<string> SubmitFromCanvasAsync(int imageId, string json)
+    {
+        if (imageId != _loadedImageId)
+        {
+            return EditOutcome.Refused(Guid.Empty, "This image is no longer open in this tab.").ToJson();
+        }
+        var outcome = await Session.SubmitAsync(await UserAsync(), imageId, json);
+        Track(outcome);
+        return outcome.ToJson();
+    }
+
+    /// <summary>An operation made in the side panel: apply it and show the result on the canvas.</summary>
+    private async Task SubmitFromPanelAsync(EditOperation operation)
+    {
+        var outcome = await Session.SubmitAsync(await UserAsync(), ImageId, OperationJson.Serialize(operation));
+        Track(outcome);
+        if (outcome.Ok)
+        {
+            await CallAsync("applyCommitted", JsonDocument.Parse(outcome.ToJson()).RootElement);
+        }
+    }
+
+    /// <summary>Keeps the panel's regions, answers and status in step with a committed operation.</summary>
+    private void Track(EditOutcome outcome)
+    {
+        if (!outcome.Ok)
+        {
+            Snackbar.Add(outcome.Error!, Severity.Warning);
+            return;
+        }
+        if (outcome.Applied is AnswerOp answer)
+        {
+            _answers[answer.QuestionId] = answer.ValueJson;
+        }
+        else if (outcome.RegionId is { } id)
+        {
+            if (outcome.Region is null)
+            {
+                _regions.Remove(id);
+                _selected.Remove(id);
+            }
+            else
+            {
+                _regions[id] = RegionItem.From(outcome.Region, outcome.Revision, _snapshot?.Context.Taxonomy);
+            }
+            RebuildRegionList();
+        }
+        if (_status is ImageStatus.New or ImageStatus.Labeled or ImageStatus.Rejected)
+        {
+            _status = ImageStatus.InProgress;
+        }
+        StateHasChanged();
+    }
+
+    private void RebuildRegionList() =>
+        _regionList = _regions.Values.OrderBy(r => r.ZOrder).ThenBy(r => r.Id).ToList();
+
+    private Task UpdateAsync(RegionItem region, RegionChanges changes) =>
+        SubmitFromPanelAsync(new UpdateRegionOp(Guid.NewGuid(), region.Id, region.Revision, changes));
+
+    private Task DeleteAsync(RegionItem region) =>
+        SubmitFromPanelAsync(new DeleteRegionOp(Guid.NewGuid(), region.Id, region.Revision));
+
+    private Task ReorderAsync(RegionItem region, bool toFront)
+    {
+        var others = _regions.Values.Where(r => r.Id != region.Id).Select(r => r.ZOrder).DefaultIfEmpty(region.ZOrder);
+        var z = toFront ? others.Max() + 1 : others.Min() - 1;
+        return z == region.ZOrder ? Task.CompletedTask : UpdateAsync(region, new RegionChanges(ZOrder: z));
+    }
+
+    private Task AnswerAsync((Guid QuestionId, string ValueJson) answer) =>
+        SubmitFromPanelAsync(new AnswerOp(Guid.NewGuid(), answer.QuestionId, answer.ValueJson));
+
+    private async Task UndoAsync() => await ReplayAsync(undo: true);
+
+    private async Task RedoAsync() => await ReplayAsync(undo: false);
+
+    private async Task ReplayAsync(bool undo)
+    {
+        var user = await UserAsync();
+        var outcomes = undo ? await Session.UndoAsync(user, ImageId) : await Session.RedoAsync(user, ImageId);
+        foreach (var outcome in outcomes)
+        {
+            Track(outcome);
+            if (outcome.Ok)
+            {
+                await CallAsync("applyCommitted", JsonDocument.Parse(outcome.ToJson()).RootElement);
+            }
+            else
+            {
+                Snackbar.Add($"Could not {(undo ? "undo" : "redo")}: {outcome.Error} The undo history of this image was cleared.", Severity.Warning);
+            }
+        }
+        StateHasChanged();
+    }
+
+    private async Task SetToolAsync(string tool)
+    {
+        _tool = tool;
+        await CallAsync("setTool", tool);
+    }
+
+    private async Task PickLabelAsync(Guid labelId)
+    {
+        _labelId = labelId;
+        await CallAsync("setLabel", labelId.ToString());
+    }
+
+    private async Task FocusRegionAsync(Guid regionId)
+    {
+        _selected = [regionId];
+        await CallAsync("focusRegion", regionId.ToString());
+    }
+
+    private async Task NavigateAsync(string where)
+    {
+        int? target = where switch
+        {
+            "next" => _next,
+            "previous" => _previous,
+            _ => await Queue.NextAsync(await UserAsync(), ProjectId, ImageId),
+        };
+        if (target is null)
+        {
+            Snackbar.Add(where == "queue" ? "Nothing left to label in your queue." : "There is no image in that direction.", Severity.Info);
+            return;
+        }
+        if (target != ImageId)
+        {
+            Navigation.NavigateTo($"/projects/{ProjectId}/images/{target}");
+        }
+    }
+
+    private async Task DoneAsync()
+    {
+        try
+        {
+            _status = await Queue.MarkDoneAsync(await UserAsync(), ImageId);
+        }
+        catch (DomainException e)
+        {
+            Snackbar.Add(e.Message, Severity.Warning);
+            return;
+        }
+        Snackbar.Add(_status == ImageStatus.Labeled ? "Marked done." : "Marked done; waiting for the other labelers.", Severity.Success);
+        await NavigateToQueueAsync();
+    }
+
+    private async Task SkipAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<SkipDialog>("Skip this image");
+        var result = await dialog.Result;
+        if (result is null || result.Canceled || result.Data is not string reason)
+        {
+            return;
+        }
+        try
+        {
+            await Queue.SkipAsync(await UserAsync(), ImageId, reason);
+        }
+        catch (DomainException e)
+        {
+            Snackbar.Add(e.Message, Severity.Warning);
+            return;
+        }
+        _skipReason = reason;
+        Snackbar.Add("Skipped.", Severity.Info);
+        await NavigateToQueueAsync();
+    }
+
+    private async Task NavigateToQueueAsync()
+    {
+        var next = await Queue.NextAsync(await UserAsync(), ProjectId, ImageId);
+        if (next is null || next == ImageId)
+        {
+            Snackbar.Add("Nothing left to label in your queue.", Severity.Info);
+            StateHasChanged();
+            return;
+        }
+        Navigation.NavigateTo($"/projects/{ProjectId}/images/{next}");
+    }
+
+    private async Task ShowHelpAsync()
+    {
+        var parameters = new DialogParameters<HelpDialog> { { d => d.Labels, _snapshot?.Context.Taxonomy?.Labels ?? [] } };
+        await Dialogs.ShowAsync<HelpDialog>("Keyboard and mouse", parameters,
+            new DialogOptions { MaxWidth = MaxWidth.Large, CloseOnEscapeKey = true, CloseButton = true });
+    }
+
+    private async Task CallAsync(string method, params object?[] args)
+    {
+        if (_canvas is null)
+        {
+            return;
+        }
+        try
+        {
+            await _canvas.InvokeVoidAsync(method, args);
+        }
+        catch (JSDisconnectedException)
+        {
+            // The tab is gone; nothing to update.
+        }
+    }
+
+    private async Task DisposeCanvasAsync()
+    {
+        var canvas = _canvas;
+        _canvas = null;
+        if (canvas is not null)
+        {
+            try
+            {
+                await canvas.InvokeVoidAsync("dispose");
+                await canvas.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+            }
+        }
+        _bridge?.Dispose();
+        _bridge = null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await DisposeCanvasAsync();
+        if (_module is not null)
+        {
+            try
+            {
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the canvas of one image may call. One per canvas, carrying its image id, so a call from a canvas that was
+    /// replaced (the user moved on) cannot land on the next image.
+    /// </summary>
+    public sealed class CanvasBridge(LabelingWorkspace page, int imageId)
+    {
+        /// <summary>One finished gesture: an operation as JSON. Returns the result JSON.</summary>
+        [JSInvokable]
+        public Task<string> Submit(string operationJson) => page.SubmitFromCanvasAsync(imageId, operationJson);
+
+        /// <summary>The canvas selection changed.</summary>
+        [JSInvokable]
+        public Task SelectionChanged(string[] ids) => page.OnSelectionChanged(imageId, ids);
+
+        /// <summary>A hotkey changed the tool.</summary>
+        [JSInvokable]
+        public Task ToolChanged(string tool) => page.OnToolChanged(tool);
+
+        /// <summary>A hotkey changed the drawing label.</summary>
+        [JSInvokable]
+        public Task LabelChanged(string labelId) => page.OnLabelChanged(labelId);
+
+        /// <summary>Ctrl+Z.</summary>
+        [JSInvokable]
+        public Task Undo() => imageId == page._loadedImageId ? page.UndoAsync() : Task.CompletedTask;
+
+        /// <summary>Ctrl+Shift+Z / Ctrl+Y.</summary>
+        [JSInvokable]
+        public Task Redo() => imageId == page._loadedImageId ? page.RedoAsync() : Task.CompletedTask;
+
+        /// <summary>N, Shift+N.</summary>
+        [JSInvokable]
+        public Task Navigate(string where) => page.NavigateAsync(where);
+
+        /// <summary>The ? key.</summary>
+        [JSInvokable]
+        public Task ShowHelp() => page.ShowHelpAsync();
+    }
+
+    private Task OnSelectionChanged(int imageId, string[] ids)
+    {
+        if (imageId == _loadedImageId)
+        {
+            _selected = ids.Select(id => Guid.TryParse(id, out var g) ? g : Guid.Empty).Where(_regions.ContainsKey).ToHashSet();
+            StateHasChanged();
+        }
+        return Task.CompletedTask;
+    }
+
+    private Task OnToolChanged(string tool)
+    {
+        _tool = tool;
+        StateHasChanged();
+        return Task.CompletedTask;
+    }
+
+    private Task OnLabelChanged(string labelId)
+    {
+        if (Guid.TryParse(labelId, out var id))
+        {
+            _labelId = id;
+            StateHasChanged();
+        }
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+using Annotator.Core.Annotations;
+
+namespace Annotator.Web.Workspace;
+
+/// <summary>What became of one operation: committed (with its sequence number and the new state) or refused.</summary>
+/// <param name="OpId">The client's operation id.</param>
+/// <param name="Error">Why it was refused, in words for the user; null when committed.</param>
+/// <param name="Applied">The operation as committed (canonical geometry and attributes).</param>
+/// <param name="Sequence">The image's sequence number of the committed operation.</param>
+/// <param name="AuthorId">Who made it.</param>
+/// <param name="Region">The region after the operation (null after a delete or for answers).</param>
+/// <param name="Revision">The region's revision after the operation.</param>
+/// <param name="Before">The region before the operation (null for a create of a new region).</param>
+/// <param name="PreviousAnswer">The answer before an answer operation (JSON).</param>
+public sealed record EditOutcome(
+    Guid OpId,
+    string? Error,
+    EditOperation? Applied = null,
+    long Sequence = 0,
+    string AuthorId = "",
+    RegionData? Region = null,
+    int Revision = 0,
+    RegionData? Before = null,
+    string? PreviousAnswer = null)
+{
+    /// <summary>Committed.</summary>
+    public bool Ok => Error is null;
+
+    /// <summary>A refusal.</summary>
+    public static EditOutcome Refused(Guid opId, string error) => new(opId, error);
+
+    /// <summary>The result JSON of docs/workspace-protocol.md, sent to the canvas.</summary>
+    public string ToJson()
+    {
+        var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteBoolean("ok", Ok);
+            json.WriteString("opId", OpId);
+            if (!Ok)
+            {
+                json.WriteString("error", Error);
+            }
+            else
+            {
+                json.WriteNumber("sequence", Sequence);
+                json.WriteString("authorId", AuthorId);
+                json.WriteString("type", Applied!.Type);
+                switch (Applied)
+                {
+                    case AnswerOp answer:
+                        json.WriteString("questionId", answer.QuestionId);
+                        json.WritePropertyName("value");
+                        json.WriteRawValue(answer.ValueJson);
+                        break;
+                    default:
+                        json.WriteString("regionId", RegionId);
+                        json.WritePropertyName("region");
+                        if (Region is null)
+                        {
+                            json.WriteNullValue();
+                        }
+                        else
+                        {
+                            json.WriteRawValue(OperationJson.SerializeRegion(Region, Revision));
+                        }
+                        json.WriteNumber("revision", Revision);
+                        break;
+                }
+            }
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>The region the operation touched, if any.</summary>
+    public Guid? RegionId => Applied switch
+    {
+        CreateRegionOp create => create.Region.Id,
+        UpdateRegionOp update => update.RegionId,
+        DeleteRegionOp delete => delete.RegionId,
+        _ => null,
+    };
+}
