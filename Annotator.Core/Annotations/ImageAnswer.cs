@@ -28,4 +28,12 @@ public sealed class ImageAnswer
 
     /// <summary>Bumped by every change.</summary>
     public int Revision { get; private set; }
+
+    /// <summary>Replaces the answer with a checked value (compact JSON; see <see cref="OperationValidator"/>).</summary>
+    public void Change(string valueJson)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(valueJson);
+        Value = valueJson;
+        Revision++;
+    }
 }

@@ -32,6 +32,16 @@ public sealed class Region
         Revision = 1;
     }
 
+    /// <summary>Creates a region from the state a create operation carries.</summary>
+    public Region(RegionData data, int annotationSetId, int taxonomyVersionId, string createdById, DateTime nowUtc)
+        : this(data.Id, annotationSetId, data.LabelId, taxonomyVersionId, data.Kind, data.Geometry, data.Attributes,
+            createdById, nowUtc)
+    {
+        ZOrder = data.ZOrder;
+        Hidden = data.Hidden;
+        Locked = data.Locked;
+    }
+
     /// <summary>Stable id.</summary>
     public Guid Id { get; private set; }
 
@@ -73,4 +83,108 @@ public sealed class Region
 
     /// <summary>When it last changed (UTC).</summary>
     public DateTime UpdatedAt { get; private set; }
+
+    /// <summary>Deleted softly: it is kept so that undo (a create with the same id) can restore it.</summary>
+    public bool IsDeleted { get; private set; }
+
+    /// <summary>
+    /// Applies a checked update (see <see cref="OperationValidator"/>). The taxonomy version is recorded when the
+    /// label, geometry or attributes change, since those are what it was validated against.
+    /// </summary>
+    /// <exception cref="DomainException">The region is deleted, or locked and the change is more than lock/hide.</exception>
+    public void Apply(RegionChanges changes, int taxonomyVersionId, DateTime nowUtc)
+    {
+        EnsureCanApply(changes);
+        if (changes.LabelId is not null || changes.Geometry is not null || changes.Attributes is not null)
+        {
+            TaxonomyVersionId = taxonomyVersionId;
+        }
+        LabelId = changes.LabelId ?? LabelId;
+        Geometry = changes.Geometry ?? Geometry;
+        Attributes = changes.Attributes ?? Attributes;
+        ZOrder = changes.ZOrder ?? ZOrder;
+        Hidden = changes.Hidden ?? Hidden;
+        Locked = changes.Locked ?? Locked;
+        Touch(nowUtc);
+    }
+
+    /// <summary>Deletes the region softly.</summary>
+    /// <exception cref="DomainException">It is already deleted, or locked.</exception>
+    public void Delete(DateTime nowUtc)
+    {
+        EnsureCanDelete();
+        IsDeleted = true;
+        Touch(nowUtc);
+    }
+
+    /// <summary>Brings a deleted region back with <paramref name="data"/> (how undo of a delete works).</summary>
+    /// <exception cref="DomainException">It is not deleted, or the data has another shape kind.</exception>
+    public void Restore(RegionData data, int taxonomyVersionId, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Id != Id)
+        {
+            throw new ArgumentException($"The data is for region {data.Id}, not {Id}.", nameof(data));
+        }
+        EnsureCanRestore(data);
+        IsDeleted = false;
+        LabelId = data.LabelId;
+        TaxonomyVersionId = taxonomyVersionId;
+        Geometry = data.Geometry;
+        Attributes = data.Attributes;
+        ZOrder = data.ZOrder;
+        Hidden = data.Hidden;
+        Locked = data.Locked;
+        Touch(nowUtc);
+    }
+
+    /// <summary>The editable state.</summary>
+    public RegionData ToData() => new(Id, LabelId, Kind, Geometry, Attributes, ZOrder, Hidden, Locked);
+
+    internal void EnsureCanApply(RegionChanges changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (IsDeleted)
+        {
+            throw new DomainException("This region was deleted.");
+        }
+        if (changes.IsEmpty)
+        {
+            throw new DomainException("The update changes nothing.");
+        }
+        if (Locked && changes.ChangesContent)
+        {
+            throw new DomainException("This region is locked; unlock it before changing it.");
+        }
+    }
+
+    internal void EnsureCanDelete()
+    {
+        if (IsDeleted)
+        {
+            throw new DomainException("This region was already deleted.");
+        }
+        if (Locked)
+        {
+            throw new DomainException("This region is locked; unlock it before deleting it.");
+        }
+    }
+
+    internal void EnsureCanRestore(RegionData data)
+    {
+        if (!IsDeleted)
+        {
+            throw new DomainException("A region with this id already exists.");
+        }
+        if (data.Kind != Kind)
+        {
+            throw new DomainException($"A region's shape kind never changes; this one is a {ShapeKindNames.ToWords(Kind)}.");
+        }
+    }
+
+    private void Touch(DateTime nowUtc)
+    {
+        Revision++;
+        UpdatedAt = nowUtc;
+    }
 }

@@ -2,7 +2,10 @@ using Annotator.Core.Geometry;
 
 namespace Annotator.Core.Taxonomy;
 
-/// <summary>The small taxonomy of the demo project: person (with the COCO keypoint skeleton), animal, vehicle.</summary>
+/// <summary>
+/// The small taxonomy of the demo project: person (with the COCO keypoint skeleton), animal, vehicle; an "occluded"
+/// checkbox on every region, a few label attributes and two image-level questions.
+/// </summary>
 public static class DemoTaxonomy
 {
     /// <summary>COCO's 17 person keypoints, in COCO order.</summary>
@@ -29,6 +32,19 @@ public static class DemoTaxonomy
         ],
         FlipPairs = [[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12], [13, 14], [15, 16]],
         Sigmas = CocoPersonSigmas,
+        // An upright person facing the viewer, so the person's left is on the image's right.
+        Layout =
+        [
+            [0.50, 0.08], // nose
+            [0.54, 0.05], [0.46, 0.05], // eyes
+            [0.59, 0.07], [0.41, 0.07], // ears
+            [0.66, 0.22], [0.34, 0.22], // shoulders
+            [0.72, 0.38], [0.28, 0.38], // elbows
+            [0.75, 0.52], [0.25, 0.52], // wrists
+            [0.60, 0.54], [0.40, 0.54], // hips
+            [0.61, 0.75], [0.39, 0.75], // knees
+            [0.62, 0.97], [0.38, 0.97], // ankles
+        ],
     };
 
     /// <summary>Builds the demo taxonomy with fresh ids.</summary>
@@ -41,6 +57,22 @@ public static class DemoTaxonomy
         ];
         return new TaxonomyDefinition
         {
+            ProjectAttributes =
+            [
+                new AttributeDefinition { Id = Guid.NewGuid(), Name = "occluded", Kind = AttributeKind.Checkbox },
+            ],
+            Questions =
+            [
+                new QuestionDefinition
+                {
+                    Id = Guid.NewGuid(), Text = "Time of day", Options = ["day", "night", "dusk/dawn", "indoor"],
+                },
+                new QuestionDefinition
+                {
+                    Id = Guid.NewGuid(), Text = "Weather", Multiple = true,
+                    Options = ["clear", "cloudy", "rain", "snow", "fog"],
+                },
+            ],
             Labels =
             [
                 new LabelDefinition
@@ -48,6 +80,14 @@ public static class DemoTaxonomy
                     Id = Guid.NewGuid(), Name = "person", Color = "#e6194b", Hotkey = "1",
                     ShapeKinds = [.. everyShape, ShapeKind.Keypoints], Skeleton = CocoPerson,
                     Description = "A human being, any pose, including partly visible people.",
+                    Attributes =
+                    [
+                        new AttributeDefinition
+                        {
+                            Id = Guid.NewGuid(), Name = "pose", Kind = AttributeKind.SingleSelect,
+                            Options = ["standing", "sitting", "lying", "other"],
+                        },
+                    ],
                 },
                 new LabelDefinition
                 {
@@ -58,6 +98,18 @@ public static class DemoTaxonomy
                 {
                     Id = Guid.NewGuid(), Name = "vehicle", Color = "#4363d8", Hotkey = "3", ShapeKinds = everyShape,
                     Description = "Cars, trucks, bikes, boats, aircraft and rockets.",
+                    Attributes =
+                    [
+                        new AttributeDefinition
+                        {
+                            Id = Guid.NewGuid(), Name = "kind", Kind = AttributeKind.SingleSelect,
+                            Options = ["car", "truck", "bus", "bike", "boat", "aircraft", "other"],
+                        },
+                        new AttributeDefinition
+                        {
+                            Id = Guid.NewGuid(), Name = "count", Kind = AttributeKind.Number, Min = 1, Max = 100,
+                        },
+                    ],
                 },
             ],
         };

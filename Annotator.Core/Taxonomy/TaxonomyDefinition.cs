@@ -199,6 +199,12 @@ public sealed record SkeletonDefinition
     /// <summary>Per-point OKS sigma, one per point.</summary>
     public IReadOnlyList<double> Sigmas { get; init; } = [];
 
+    /// <summary>
+    /// Where the points sit in a unit square, one [x, y] per point (x right, y down, values in 0..1). The keypoint tool
+    /// scales it into the box the labeler drags; without it the points go round a circle.
+    /// </summary>
+    public IReadOnlyList<double[]>? Layout { get; init; }
+
     internal IEnumerable<string> Validate(string labelName)
     {
         if (Points.Count == 0)
@@ -216,6 +222,17 @@ public sealed record SkeletonDefinition
         if (Sigmas.Count != 0 && Sigmas.Count != Points.Count)
         {
             yield return $"The skeleton of '{labelName}' has {Sigmas.Count} sigmas for {Points.Count} points.";
+        }
+        if (Layout is { } layout)
+        {
+            if (layout.Count != Points.Count)
+            {
+                yield return $"The skeleton layout of '{labelName}' places {layout.Count} points; the skeleton has {Points.Count}.";
+            }
+            else if (layout.Any(p => p is null || p.Length != 2 || p.Any(v => !(v >= 0 && v <= 1))))
+            {
+                yield return $"The skeleton layout of '{labelName}' must give each point an [x, y] between 0 and 1.";
+            }
         }
     }
 }

@@ -22,6 +22,56 @@ public sealed class TaxonomyValidation
     }
 
     [Fact]
+    public void DemoPersonLayoutStandsUpright()
+    {
+        var skeleton = DemoTaxonomy.CocoPerson;
+        var layout = skeleton.Layout!;
+        Assert.Equal(skeleton.Points.Count, layout.Count);
+        double Y(string point) => layout[skeleton.Points.ToList().IndexOf(point)][1];
+        Assert.Equal(0.5, layout[0][0]);
+        Assert.True(Y("nose") < Y("left_shoulder") && Y("left_shoulder") < Y("left_hip") && Y("left_hip") < Y("left_knee"));
+        Assert.Equal(layout.Max(p => p[1]), Y("left_ankle"));
+        Assert.True(layout[5][0] > layout[6][0], "The person faces the viewer: left shoulder on the image's right.");
+    }
+
+    [Fact]
+    public void DemoTaxonomyHasAttributesAndQuestions()
+    {
+        var demo = DemoTaxonomy.Create();
+        Assert.Equal(AttributeKind.Checkbox, Assert.Single(demo.ProjectAttributes).Kind);
+        Assert.Equal(["standing", "sitting", "lying", "other"], Assert.Single(demo.Labels[0].Attributes).Options);
+        var count = demo.Labels[2].Attributes.Single(a => a.Name == "count");
+        Assert.Equal((1.0, 100.0), (count.Min, count.Max));
+        Assert.Equal(["Time of day", "Weather"], demo.Questions.Select(q => q.Text));
+        Assert.True(demo.Questions[1].Multiple);
+    }
+
+    [Theory]
+    [InlineData(new[] { 0.5, 0.5 }, new[] { 0.5 }, "each point an [x, y] between 0 and 1")]
+    [InlineData(new[] { 0.5, 1.5 }, new[] { 0.2, 0.2 }, "each point an [x, y] between 0 and 1")]
+    public void RefusesSkeletonLayoutsOutsideTheUnitSquare(double[] first, double[] second, string problem)
+    {
+        var label = new LabelDefinition
+        {
+            Id = Guid.NewGuid(), Name = "hand", ShapeKinds = [ShapeKind.Keypoints],
+            Skeleton = new SkeletonDefinition { Points = ["a", "b"], Layout = [first, second] },
+        };
+        Assert.Contains(new TaxonomyDefinition { Labels = [label] }.Validate(), p => p.Contains(problem));
+    }
+
+    [Fact]
+    public void RefusesASkeletonLayoutOfTheWrongSize()
+    {
+        var label = new LabelDefinition
+        {
+            Id = Guid.NewGuid(), Name = "hand", ShapeKinds = [ShapeKind.Keypoints],
+            Skeleton = new SkeletonDefinition { Points = ["a", "b"], Layout = [[0.5, 0.5]] },
+        };
+        Assert.Contains(new TaxonomyDefinition { Labels = [label] }.Validate(),
+            p => p == "The skeleton layout of 'hand' places 1 points; the skeleton has 2.");
+    }
+
+    [Fact]
     public void RefusesSameNameUnderTheSameParent()
     {
         var parent = Label("vehicle");
@@ -76,6 +126,8 @@ public sealed class TaxonomyValidation
         var back = TaxonomyDefinition.FromJson(demo.ToJson());
         Assert.Equal(demo.Labels.Select(l => (l.Id, l.Name, l.Color)), back.Labels.Select(l => (l.Id, l.Name, l.Color)));
         Assert.Equal(demo.Labels[0].Skeleton!.Edges.Select(e => (e[0], e[1])), back.Labels[0].Skeleton!.Edges.Select(e => (e[0], e[1])));
+        Assert.Equal(demo.Labels[0].Skeleton!.Layout!.Select(p => (p[0], p[1])), back.Labels[0].Skeleton!.Layout!.Select(p => (p[0], p[1])));
+        Assert.Equal(demo.Questions.Select(q => (q.Id, q.Text)), back.Questions.Select(q => (q.Id, q.Text)));
     }
 }
 
