@@ -99,6 +99,17 @@ public sealed class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture
         return rows.Select(r => (r.Kind, JsonDocument.Parse(r.Geometry).RootElement.Clone(), r.Id)).ToList();
     }
 
+    /// <summary>Waits (bounded) for the stored state to reach a condition: the server commits after the gesture.</summary>
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(ChromiumFixture.Timeout);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(50);
+        }
+    }
+
     private static void Near(double expected, JsonElement geometry, string property, double tolerance) =>
         Assert.True(Math.Abs(geometry.GetProperty(property).GetDouble() - expected) <= tolerance,
             $"{property} = {geometry.GetProperty(property).GetDouble()}, expected {expected} ± {tolerance:0.##}");
@@ -234,17 +245,17 @@ public sealed class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture
         await page.Keyboard.PressAsync("v");
         await DragAsync(page, (150, 150), (250, 170));
         await Expect(page.GetByTestId("save-status")).ToHaveAttributeAsync("data-state", "saved");
-        await Expect.Poll(async () => (await StoredAsync(world)).Single().Geometry.GetProperty("x").GetDouble()).ToBeGreaterThan(150);
+        await EventuallyAsync(async () => (await StoredAsync(world)).Single().Geometry.GetProperty("x").GetDouble() > 150, "the box moved right");
 
         await page.Keyboard.PressAsync("Control+z");
-        await Expect.Poll(async () => Math.Round((await StoredAsync(world)).Single().Geometry.GetProperty("x").GetDouble())).ToBeLessThan(105);
+        await EventuallyAsync(async () => (await StoredAsync(world)).Single().Geometry.GetProperty("x").GetDouble() < 105, "the box back where it was drawn");
         await page.Keyboard.PressAsync("Control+z");
         await SettledAsync(page, 0);
         Assert.Empty(await StoredAsync(world));
         await page.Keyboard.PressAsync("Control+Shift+z");
         await SettledAsync(page, 1);
         await page.Keyboard.PressAsync("Control+y");
-        await Expect.Poll(async () => (await StoredAsync(world)).Single().Geometry.GetProperty("x").GetDouble()).ToBeGreaterThan(150);
+        await EventuallyAsync(async () => (await StoredAsync(world)).Single().Geometry.GetProperty("x").GetDouble() > 150, "the box moved right");
         Near(200, (await StoredAsync(world)).Single().Geometry, "x", tolerance);
         world.Browser.AssertNoErrors();
     }
@@ -297,9 +308,9 @@ public sealed class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture
 
         string[] tampered =
         [
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"create","region":{"id":"{{Guid.NewGuid()}}","labelId":"{{label}}","kind":"box","geometry":{"x":-50,"y":10,"w":20,"h":20},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""",
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"update","regionId":"{{before[0].Id}}","baseRevision":1,"set":{"geometry":{"x":10,"y":10,"w":99999,"h":20}}}""",
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"create","region":{"id":"{{Guid.NewGuid()}}","labelId":"{{Guid.NewGuid()}}","kind":"box","geometry":{"x":1,"y":1,"w":2,"h":2},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""",
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"create","region":{"id":"{{{Guid.NewGuid()}}}","labelId":"{{{label}}}","kind":"box","geometry":{"x":-50,"y":10,"w":20,"h":20},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""",
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"update","regionId":"{{{before[0].Id}}}","baseRevision":1,"set":{"geometry":{"x":10,"y":10,"w":99999,"h":20} } }""",
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"create","region":{"id":"{{{Guid.NewGuid()}}}","labelId":"{{{Guid.NewGuid()}}}","kind":"box","geometry":{"x":1,"y":1,"w":2,"h":2},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""",
             "{\"type\":\"delete\"}",
         ];
         foreach (var json in tampered)

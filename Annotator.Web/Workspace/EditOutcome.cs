@@ -57,7 +57,7 @@ public sealed record EditOutcome(
                         json.WriteRawValue(answer.ValueJson);
                         break;
                     default:
-                        json.WriteString("regionId", RegionId);
+                        json.WriteString("regionId", RegionId!.Value);
                         json.WritePropertyName("region");
                         if (Region is null)
                         {

@@ -36,8 +36,8 @@ public sealed class WorkspaceSession(AnnotationService annotations)
 
     /// <summary>
     /// Undoes the newest step of this user's history on the image. Returns the committed inverse operations (for the
-    /// canvas), or the refusal when the step can no longer be undone (someone changed the region since) — the step is
-    /// then dropped so the history does not get stuck on it.
+    /// canvas), ending with the refusal when the step can no longer be undone (someone changed the region since): the
+    /// part that applied counts, the rest of the step is dropped so the history does not get stuck on it.
     /// </summary>
     public Task<IReadOnlyList<EditOutcome>> UndoAsync(ClaimsPrincipal user, int imageId, CancellationToken cancellationToken = default) =>
         ReplayAsync(user, imageId, undo: true, cancellationToken);
@@ -62,8 +62,7 @@ public sealed class WorkspaceSession(AnnotationService annotations)
             outcomes.Add(outcome);
             if (!outcome.Ok)
             {
-                history.Clear();
-                return outcomes;
+                break;
             }
             applied.Add((operation, outcome.Revision));
         }

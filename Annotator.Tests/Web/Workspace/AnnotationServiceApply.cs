@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Annotator.Core.Accounts;
-using Annotator.Core.Annotations;
 using Annotator.Core.Images;
 using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
@@ -41,7 +40,7 @@ public abstract class AnnotationServiceApply<TApp>(TApp fixture) where TApp : Ap
 
     internal static string CreateBox(World world, Guid regionId, double x = 10, double y = 20, double w = 30, double h = 40, string label = "animal",
         Guid? opId = null) =>
-        $$"""{"opId":"{{opId ?? Guid.NewGuid()}}","type":"create","region":{"id":"{{regionId}}","labelId":"{{Label(world, label)}}","kind":"box","geometry":{"x":{{x}},"y":{{y}},"w":{{w}},"h":{{h}}},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""";
+        $$$"""{"opId":"{{{opId ?? Guid.NewGuid()}}}","type":"create","region":{"id":"{{{regionId}}}","labelId":"{{{Label(world, label)}}}","kind":"box","geometry":{"x":{{{x}}},"y":{{{y}}},"w":{{{w}}},"h":{{{h}}}},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""";
 
     private async Task<(int Regions, int Log, long NextSequence, ImageStatus Status)> StateAsync(int imageId)
     {
@@ -107,7 +106,7 @@ public abstract class AnnotationServiceApply<TApp>(TApp fixture) where TApp : Ap
         var world = await BuildAsync(App);
         await Service.ApplyJsonAsync(world.Labeler, world.Image, CreateBox(world, Guid.NewGuid()));
         var before = await StateAsync(world.Image);
-        var json = $$"""{"opId":"{{Guid.NewGuid()}}","type":"create","region":{"id":"{{Guid.NewGuid()}}","labelId":"{{Label(world, "animal")}}","kind":"box","geometry":{{geometry}},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""";
+        var json = $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"create","region":{"id":"{{{Guid.NewGuid()}}}","labelId":"{{{Label(world, "animal")}}}","kind":"box","geometry":{{{geometry}}},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""";
 
         var outcome = await Service.ApplyJsonAsync(world.Labeler, world.Image, json);
 
@@ -124,7 +123,7 @@ public abstract class AnnotationServiceApply<TApp>(TApp fixture) where TApp : Ap
         var before = await StateAsync(world.Image);
         var animal = Label(world, "animal");
         string Create(string labelId, string kind, string geometry, string attributes = "{}") =>
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"create","region":{"id":"{{Guid.NewGuid()}}","labelId":"{{labelId}}","kind":"{{kind}}","geometry":{{geometry}},"attributes":{{attributes}},"zOrder":0,"hidden":false,"locked":false}}""";
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"create","region":{"id":"{{{Guid.NewGuid()}}}","labelId":"{{{labelId}}}","kind":"{{{kind}}}","geometry":{{{geometry}}},"attributes":{{{attributes}}},"zOrder":0,"hidden":false,"locked":false}}""";
         var manyPoints = string.Join(",", Enumerable.Range(0, 10_001).Select(i => $"{i % 50},{i % 40}"));
         var occluded = world.Taxonomy.ProjectAttributes.Single(a => a.Name == "occluded").Id;
 
@@ -132,13 +131,13 @@ public abstract class AnnotationServiceApply<TApp>(TApp fixture) where TApp : Ap
         [
             Create(Guid.NewGuid().ToString(), "box", """{"x":1,"y":1,"w":2,"h":2}"""),
             Create(animal.ToString(), "keypoints", """{"points":[1,1,2]}"""),
-            Create(animal.ToString(), "polygon", $$"""{"points":[{{manyPoints}}]}"""),
+            Create(animal.ToString(), "polygon", $$$"""{"points":[{{{manyPoints}}}]}"""),
             Create(animal.ToString(), "polygon", """{"points":[1,1,5,5]}"""),
-            Create(animal.ToString(), "box", """{"x":1,"y":1,"w":2,"h":2}""", $$"""{"{{Guid.NewGuid()}}":true}"""),
-            Create(animal.ToString(), "box", """{"x":1,"y":1,"w":2,"h":2}""", $$"""{"{{occluded}}":"yes"}"""),
+            Create(animal.ToString(), "box", """{"x":1,"y":1,"w":2,"h":2}""", $$$"""{"{{{Guid.NewGuid()}}}":true}"""),
+            Create(animal.ToString(), "box", """{"x":1,"y":1,"w":2,"h":2}""", $$$"""{"{{{occluded}}}":"yes"}"""),
             "{not json",
             """{"opId":"x","type":"create"}""",
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"explode"}""",
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"explode"}""",
         ];
         foreach (var json in refused)
         {
@@ -157,11 +156,11 @@ public abstract class AnnotationServiceApply<TApp>(TApp fixture) where TApp : Ap
         await Service.ApplyJsonAsync(world.Labeler, world.Image, CreateBox(world, id));
 
         var moved = await Service.ApplyJsonAsync(world.Labeler, world.Image,
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"update","regionId":"{{id}}","baseRevision":1,"set":{"geometry":{"x":50,"y":60,"w":30,"h":40}}}""");
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"update","regionId":"{{{id}}}","baseRevision":1,"set":{"geometry":{"x":50,"y":60,"w":30,"h":40} } }""");
         var stale = await Service.ApplyJsonAsync(world.Labeler, world.Image,
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"update","regionId":"{{id}}","baseRevision":1,"set":{"geometry":{"x":70,"y":60,"w":30,"h":40}}}""");
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"update","regionId":"{{{id}}}","baseRevision":1,"set":{"geometry":{"x":70,"y":60,"w":30,"h":40} } }""");
         var deleted = await Service.ApplyJsonAsync(world.Labeler, world.Image,
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"delete","regionId":"{{id}}","baseRevision":2}""");
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"delete","regionId":"{{{id}}}","baseRevision":2}""");
 
         Assert.True(moved.Ok, moved.Error);
         Assert.Equal(2, moved.Revision);
@@ -203,11 +202,11 @@ public abstract class AnnotationServiceApply<TApp>(TApp fixture) where TApp : Ap
         var weather = world.Taxonomy.Questions.Single(q => q.Multiple);
 
         var single = await Service.ApplyJsonAsync(world.Labeler, world.Image,
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"answer","questionId":"{{time.Id}}","value":"{{time.Options[0]}}"}""");
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"answer","questionId":"{{{time.Id}}}","value":"{{{time.Options[0]}}}"}""");
         var multiple = await Service.ApplyJsonAsync(world.Labeler, world.Image,
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"answer","questionId":"{{weather.Id}}","value":["{{weather.Options[1]}}","{{weather.Options[2]}}"]}""");
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"answer","questionId":"{{{weather.Id}}}","value":["{{{weather.Options[1]}}}","{{{weather.Options[2]}}}"]}""");
         var wrong = await Service.ApplyJsonAsync(world.Labeler, world.Image,
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"answer","questionId":"{{time.Id}}","value":"tea time"}""");
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"answer","questionId":"{{{time.Id}}}","value":"tea time"}""");
 
         Assert.True(single.Ok, single.Error);
         Assert.True(multiple.Ok, multiple.Error);
@@ -226,7 +225,7 @@ public abstract class AnnotationServiceApply<TApp>(TApp fixture) where TApp : Ap
         var id = Guid.NewGuid();
         await session.SubmitAsync(world.Labeler, world.Image, CreateBox(world, id));
         await session.SubmitAsync(world.Labeler, world.Image,
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"update","regionId":"{{id}}","baseRevision":1,"set":{"geometry":{"x":50,"y":60,"w":30,"h":40}}}""");
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"update","regionId":"{{{id}}}","baseRevision":1,"set":{"geometry":{"x":50,"y":60,"w":30,"h":40} } }""");
 
         var undoMove = await session.UndoAsync(world.Labeler, world.Image);
         var afterUndo = (await Service.LoadAsync(world.Labeler, world.Image))!.Regions.Single();

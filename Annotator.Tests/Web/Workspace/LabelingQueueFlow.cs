@@ -106,7 +106,7 @@ public abstract class LabelingQueueFlow<TApp>(TApp fixture) where TApp : AppFixt
         var animal = snapshot!.Context.Taxonomy!.Labels.Single(l => l.Name == "animal").Id;
 
         var outcome = await Service.ApplyJsonAsync(world.Ann, world.Images[0],
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"create","region":{"id":"{{Guid.NewGuid()}}","labelId":"{{animal}}","kind":"point","geometry":{"x":5,"y":5},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""");
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"create","region":{"id":"{{{Guid.NewGuid()}}}","labelId":"{{{animal}}}","kind":"point","geometry":{"x":5,"y":5},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""");
 
         Assert.True(outcome.Ok, outcome.Error);
         Assert.Equal(ImageStatus.InProgress, await StatusAsync(world.Images[0]));
@@ -133,7 +133,7 @@ public abstract class LabelingQueueFlow<TApp>(TApp fixture) where TApp : AppFixt
         }
         var animal = (await Service.LoadAsync(world.Ann, world.Images[0]))!.Context.Taxonomy!.Labels.Single(l => l.Name == "animal").Id;
         await Service.ApplyJsonAsync(world.Ann, world.Images[0],
-            $$"""{"opId":"{{Guid.NewGuid()}}","type":"create","region":{"id":"{{Guid.NewGuid()}}","labelId":"{{animal}}","kind":"point","geometry":{"x":5,"y":5},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""");
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"create","region":{"id":"{{{Guid.NewGuid()}}}","labelId":"{{{animal}}}","kind":"point","geometry":{"x":5,"y":5},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""");
 
         var refused = await Assert.ThrowsAsync<DomainException>(() => Queue.MarkDoneAsync(world.Ann, world.Images[0]));
 

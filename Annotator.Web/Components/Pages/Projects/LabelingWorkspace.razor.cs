@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Annotator.Core;
 using Annotator.Core.Annotations;
 using Annotator.Core.Geometry;
 using Annotator.Core.Images;
@@ -277,7 +278,7 @@ public sealed partial class LabelingWorkspace
             }
             else
             {
-                Snackbar.Add($"Could not {(undo ? "undo" : "redo")}: {outcome.Error} The undo history of this image was cleared.", Severity.Warning);
+                Snackbar.Add($"Could not {(undo ? "undo" : "redo")} that step: {outcome.Error}", Severity.Warning);
             }
         }
         StateHasChanged();

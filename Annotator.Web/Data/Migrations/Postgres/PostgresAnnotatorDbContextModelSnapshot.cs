@@ -93,6 +93,9 @@ namespace Annotator.Web.Data.Migrations.Postgres
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<DateTime?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ImageId", "Kind", "OwnerId");
@@ -191,6 +194,9 @@ namespace Annotator.Web.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<bool>("Hidden")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsDeleted")
                         .HasColumnType("boolean");
 
                     b.Property<int>("Kind")
@@ -293,6 +299,40 @@ namespace Annotator.Web.Data.Migrations.Postgres
                     b.HasIndex("ProjectId", "Status", "Id");
 
                     b.ToTable("Images");
+                });
+
+            modelBuilder.Entity("Annotator.Core.Images.ImageSkip", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ImageId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("ImageId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("ImageSkips");
                 });
 
             modelBuilder.Entity("Annotator.Core.Projects.Project", b =>
@@ -644,6 +684,15 @@ namespace Annotator.Web.Data.Migrations.Postgres
                     b.HasOne("Annotator.Core.Projects.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Annotator.Core.Images.ImageSkip", b =>
+                {
+                    b.HasOne("Annotator.Core.Images.Image", null)
+                        .WithMany()
+                        .HasForeignKey("ImageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

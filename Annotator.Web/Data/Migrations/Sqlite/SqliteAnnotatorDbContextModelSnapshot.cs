@@ -84,6 +84,9 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("SubmittedAt")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ImageId", "Kind", "OwnerId");
@@ -180,6 +183,9 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Hidden")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsDeleted")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Kind")
@@ -280,6 +286,38 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                     b.HasIndex("ProjectId", "Status", "Id");
 
                     b.ToTable("Images");
+                });
+
+            modelBuilder.Entity("Annotator.Core.Images.ImageSkip", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ImageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("ImageId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("ImageSkips");
                 });
 
             modelBuilder.Entity("Annotator.Core.Projects.Project", b =>
@@ -623,6 +661,15 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                     b.HasOne("Annotator.Core.Projects.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Annotator.Core.Images.ImageSkip", b =>
+                {
+                    b.HasOne("Annotator.Core.Images.Image", null)
+                        .WithMany()
+                        .HasForeignKey("ImageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
