@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Ramer–Douglas–Peucker simplification of a polyline given as a flat array [x0, y0, x1, y1, …]. Iterative (an explicit
- * stack of index ranges), so strokes of tens of thousands of points cannot overflow the call stack.
+ * Ramer–Douglas–Peucker simplification of a polyline given as a flat array [x0, y0, x1, y1, …]. Iterative (an
+ * explicit stack of index ranges), so strokes of tens of thousands of points cannot overflow the call stack.
  */
 
 /**
