@@ -9,7 +9,7 @@
 /** @typedef {{x:number,y:number,w:number,h:number}} Rect */
 
 /** Rectangles narrower or lower than this many CSS px are a click, not a drag. */
-export const MIN_DRAG_PX = 2;
+const MIN_DRAG_PX = 2;
 
 /**
  * @param {ToolContext} tc
