@@ -116,7 +116,7 @@ export class Editor {
             this.d.notify('Choose a label first.');
             return false;
         }
-        if (label.shapeKinds?.length && !label.shapeKinds.includes(kind)) {
+        if (!label.shapeKinds?.includes(kind)) {
             this.d.notify(`Label “${label.name}” does not allow ${kind} shapes.`);
             return false;
         }
@@ -237,7 +237,7 @@ export class Editor {
         const { width, height } = this.d.image;
         const usable = clip.regions.filter((r) => {
             const label = this.d.labels.get(r.labelId);
-            if (!label || (label.shapeKinds?.length && !label.shapeKinds.includes(r.kind))) return false;
+            if (!label || label.deprecated || !label.shapeKinds?.includes(r.kind)) return false;
             if (r.kind === 'mask') return r.geometry?.size?.[0] === height && r.geometry?.size?.[1] === width;
             return true;
         });

@@ -177,7 +177,8 @@ export class Engine {
     #drawAnnotations(animating) {
         const t0 = performance.now();
         const m = this.parts.metrics;
-        const full = this.dirty.annotations || this.damage.length > 0 || !animating || m.lastFullDrawMs <= BUDGET_MS || !this.firstDone;
+        // damage that arrives while the view moves waits for the full draw when it rests
+        const full = this.dirty.annotations || !animating || m.lastFullDrawMs <= BUDGET_MS || !this.firstDone;
         const { ctx, canvas } = this.annotations;
         if (full) {
             ctx.setTransform(1, 0, 0, 1, 0, 0);

@@ -4,7 +4,7 @@
  * for rotated boxes and ellipses, plus a rotate handle above), vertices of polygons and polylines, keypoints (with
  * faint "ghost" positions for unlabelled v = 0 points). Results are kept inside the image.
  */
-import { fitInside, normalizeAngle } from './shapes.js';
+import { bounds, fitInside, normalizeAngle } from './shapes.js';
 
 /** @typedef {import('./tools/tool.js').Region} Region */
 /** @typedef {import('./tools/tool.js').Label} Label */
@@ -15,7 +15,11 @@ import { fitInside, normalizeAngle } from './shapes.js';
 
 const DEG = Math.PI / 180;
 /** Distance (CSS px) of the rotate handle above the top edge. */
-export const ROTATE_GAP = 24;
+const ROTATE_GAP = 24;
+/** Below this size on screen (CSS px) shapes show no resize/vertex handles: dragging them moves them. */
+const MIN_HANDLE_SHAPE = 24;
+/** Vertex handles need this much outline (CSS px) per vertex on screen; denser outlines are moved, not edited. */
+const MIN_VERTEX_SPACING = 10;
 /** Smallest size (image px) a resize leaves. */
 const MIN_SIZE = 1;
 const SIDES = [[-1, -1], [0, -1], [1, -1], [1, 0], [1, 1], [0, 1], [-1, 1], [-1, 0]];
@@ -47,6 +51,10 @@ export function handlesOf(r, s, ghosts) {
     const f = frame(r);
     /** @type {Handle[]} */
     const out = [];
+    if (r.kind !== 'keypoints') {
+        const b = bounds(r.kind, r.geometry);
+        if (Math.max(b.w, b.h) * s < MIN_HANDLE_SHAPE) return out;
+    }
     if (f) {
         SIDES.forEach(([ux, uy], i) => {
             const p = toWorld(f, ux * f.hw, uy * f.hh);
@@ -58,6 +66,9 @@ export function handlesOf(r, s, ghosts) {
         }
     } else if (r.kind === 'polygon' || r.kind === 'polyline') {
         const p = r.geometry.points;
+        let length = 0;
+        for (let i = 2; i < p.length; i += 2) length += Math.hypot(p[i] - p[i - 2], p[i + 1] - p[i - 1]);
+        if ((length * s) / (p.length / 2) < MIN_VERTEX_SPACING) return out;
         for (let i = 0; i < p.length / 2; i++) out.push({ type: 'vertex', i, x: p[2 * i], y: p[2 * i + 1] });
     } else if (r.kind === 'keypoints') {
         const p = r.geometry.points;

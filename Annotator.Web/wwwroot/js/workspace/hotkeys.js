@@ -29,7 +29,7 @@
  */
 
 /** Tool letters. */
-export const TOOL_KEYS = /** @type {Record<string, string>} */ ({
+const TOOL_KEYS = /** @type {Record<string, string>} */ ({
     v: 'select', b: 'box', r: 'rotatedBox', p: 'polygon', f: 'freehand', l: 'polyline', t: 'point', e: 'ellipse',
     k: 'keypoints', m: 'brush', x: 'eraser',
 });

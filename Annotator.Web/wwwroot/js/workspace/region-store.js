@@ -9,6 +9,11 @@ import { SpatialIndex } from './spatial-index.js';
 /** @typedef {import('./tools/tool.js').Region} Region */
 /** @typedef {{region: Region, b: {x:number,y:number,w:number,h:number}, rank: number}} RegionRecord */
 
+/** Whether two states of a region are drawn identically. @param {Region} a @param {Region} b */
+function sameLook(a, b) {
+    return a.geometry === b.geometry && a.labelId === b.labelId && a.zOrder === b.zOrder && a.hidden === b.hidden && a.locked === b.locked;
+}
+
 export class RegionStore {
     /** @param {number} width @param {number} height image size */
     constructor(width, height) {
@@ -19,8 +24,6 @@ export class RegionStore {
         /** @type {RegionRecord[]} records in draw order */
         this.order = [];
         this.orderDirty = false;
-        /** bumped on every change */
-        this.version = 0;
         /** @type {{x:number,y:number,w:number,h:number}[]} image areas whose drawing changed since takeDamage() */
         this.damage = [];
         /** everything changed (load) */
@@ -44,11 +47,6 @@ export class RegionStore {
         return this.records.size;
     }
 
-    /** @returns {IterableIterator<RegionRecord>} */
-    values() {
-        return this.records.values();
-    }
-
     /** Replaces every region. @param {Region[]} regions */
     load(regions) {
         this.records.clear();
@@ -56,12 +54,15 @@ export class RegionStore {
         for (const r of regions) this.#insert(r);
         this.orderDirty = true;
         this.damageAll = true;
-        this.version++;
     }
 
     /** Inserts or replaces one region. @param {Region} region */
     put(region) {
         const old = this.records.get(region.id);
+        if (old && sameLook(old.region, region)) {
+            old.region = region; // e.g. the server confirmed what is shown: nothing to repaint
+            return;
+        }
         if (old) this.damage.push(old.b);
         if (old && old.region.zOrder === region.zOrder) {
             if (old.region.geometry !== region.geometry) {
@@ -75,7 +76,6 @@ export class RegionStore {
             this.orderDirty = true;
         }
         this.damage.push(/** @type {RegionRecord} */ (this.records.get(region.id)).b);
-        this.version++;
     }
 
     /** @param {string} id */
@@ -86,7 +86,6 @@ export class RegionStore {
         this.index.remove(rec);
         this.records.delete(id);
         this.orderDirty = true;
-        this.version++;
     }
 
     /** @param {Region} region */

@@ -26,7 +26,7 @@ const KEYPOINT_COLORS = ['#e6194b', '#3cb44b', '#ffe119', '#4363d8', '#f58231', 
     '#bcf60c', '#fabebe', '#008080', '#e6beff', '#9a6324', '#fffac8', '#800000', '#aaffc3', '#808000', '#ffd8b1'];
 
 /** @param {Map<string, Label>} labels @param {Region} r */
-export const colorOf = (labels, r) => labels.get(r.labelId)?.color ?? UNKNOWN_COLOR;
+const colorOf = (labels, r) => labels.get(r.labelId)?.color ?? UNKNOWN_COLOR;
 
 /**
  * Adds a shape's outline to the current path (context in image px).

@@ -28,6 +28,8 @@ const DRAG_START = 3;
 const HANDLE_HIT = 7;
 /** Selected regions that get a name tag. */
 const MAX_TAGS = 20;
+/** Larger selections are shown as one frame around them (keeps overlay frames cheap). */
+const MAX_EMPHASISED = 300;
 
 /**
  * @param {ToolContext} ctx
@@ -206,6 +208,12 @@ export function createSelectTool(ctx, deps) {
         const s = ctx.scale();
         const sel = editor.selected();
         const moving = gesture?.type === 'move' ? new Set(gesture.regions.map((r) => r.id)) : null;
+        if (sel.length > MAX_EMPHASISED) {
+            const d = gesture?.type === 'move' ? gesture : { dx: 0, dy: 0 };
+            drawGroupFrame(c, sel, d.dx, d.dy);
+            drawBand(c);
+            return;
+        }
         for (const r0 of sel) {
             let r = r0, dx = 0, dy = 0;
             if (gesture?.type === 'handle' && gesture.geometry && r.id === gesture.region.id) r = { ...r, geometry: gesture.geometry };
@@ -227,6 +235,31 @@ export function createSelectTool(ctx, deps) {
         }
         const r = withHandles && !moving ? single() : null;
         if (r) drawHandles(c, r);
+        drawBand(c);
+    }
+
+    /**
+     * One dashed frame around many selected regions, with their count.
+     * @param {CanvasRenderingContext2D} c @param {Region[]} sel @param {number} dx @param {number} dy
+     */
+    function drawGroupFrame(c, sel, dx, dy) {
+        let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+        for (const r of sel) {
+            const b = bounds(r.kind, r.geometry);
+            x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y);
+            x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h);
+        }
+        const a = ctx.toScreen(x0 + dx, y0 + dy), b = ctx.toScreen(x1 + dx, y1 + dy);
+        c.setLineDash([6, 4]);
+        c.lineWidth = 1.5;
+        c.strokeStyle = '#fff';
+        c.strokeRect(a.x, a.y, b.x - a.x, b.y - a.y);
+        c.setLineDash([]);
+        drawTag(c, `${sel.length} selected`, '#5f6368', a.x, a.y);
+    }
+
+    /** The rubber band, while one is dragged. @param {CanvasRenderingContext2D} c */
+    function drawBand(c) {
         if (gesture?.type === 'band') {
             const a = ctx.toScreen(gesture.x0, gesture.y0), b = ctx.toScreen(gesture.x1, gesture.y1);
             c.setLineDash([4, 3]);

@@ -79,7 +79,7 @@ function segDist2(/** @type {number} */ px, /** @type {number} */ py, /** @type 
 }
 
 /** Even-odd point in polygon. @param {number[]} pts @param {number} x @param {number} y */
-export function insidePolygon(pts, x, y) {
+function insidePolygon(pts, x, y) {
     let inside = false;
     const n = pts.length;
     for (let i = 0, j = n - 2; i < n; j = i, i += 2) {

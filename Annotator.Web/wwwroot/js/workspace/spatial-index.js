@@ -31,10 +31,6 @@ export class SpatialIndex {
         this.stamp = 0;
     }
 
-    get size() {
-        return this.entries.size;
-    }
-
     /**
      * Adds or moves an item.
      * @param {T} item @param {{x:number,y:number,w:number,h:number}} b bounds in image px
