@@ -2,8 +2,9 @@
 /**
  * Layers and the render loop. Three stacked canvases (image, annotations, overlay) sized to the host in device
  * pixels. Redraws are requested with invalidate() and happen in one requestAnimationFrame callback, never in event
- * handlers. When the view moves and a full annotation draw costs more than the frame budget, the last full draw is
- * blitted with the new transform and a full draw follows once the view rests.
+ * handlers. When the view moves and a full annotation draw costs more than the frame budget, the annotation canvas
+ * keeps its last full draw and is moved by a CSS transform (the compositor scales it, nothing is re-rasterised); a
+ * full draw follows once the view rests.
  */
 import { BULK, drawRegions } from './render.js';
 
@@ -35,9 +36,8 @@ export class Engine {
         this.image = this.#layer('image');
         this.annotations = this.#layer('annotations');
         this.overlay = this.#layer('overlay');
-        /** cache of the last full annotation draw, for blitting while the view moves */
-        this.cache = document.createElement('canvas');
-        this.cacheValid = false;
+        /** the annotation canvas is CSS-transformed (showing an older view) */
+        this.shifted = false;
         /** @type {{scale:number, ox:number, oy:number}} view of the last full annotation draw */
         this.drawnView = this.view.snapshot();
         this.dpr = 1;
@@ -66,7 +66,9 @@ export class Engine {
         const canvas = document.createElement('canvas');
         canvas.className = `ws-layer ws-${name}`;
         // inline too, so the first measurement is right before workspace.css has loaded
-        Object.assign(canvas.style, { position: 'absolute', left: '0', top: '0', width: '100%', height: '100%', pointerEvents: 'none' });
+        Object.assign(canvas.style, {
+            position: 'absolute', left: '0', top: '0', width: '100%', height: '100%', pointerEvents: 'none', transformOrigin: '0 0',
+        });
         this.host.appendChild(canvas);
         const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d', { alpha: true }));
         return { canvas, ctx };
@@ -80,9 +82,6 @@ export class Engine {
             l.canvas.width = Math.round(w * this.dpr);
             l.canvas.height = Math.round(h * this.dpr);
         }
-        this.cache.width = this.annotations.canvas.width;
-        this.cache.height = this.annotations.canvas.height;
-        this.cacheValid = false;
         this.view.resize(w, h);
         this.sized = true;
         this.parts.onResize();
@@ -129,11 +128,11 @@ export class Engine {
     }
 
     #schedule() {
-        if (!this.raf && this.sized) this.raf = requestAnimationFrame((t) => this.#frame(t));
+        if (!this.raf && this.sized) this.raf = requestAnimationFrame(() => this.#frame());
     }
 
-    /** @param {number} t */
-    #frame(t) {
+    /** One animation frame: repaints what is dirty, keeps running while the view animates. */
+    #frame() {
         this.raf = 0;
         const now = performance.now();
         const animating = now - this.lastViewChange < SETTLE_MS;
@@ -189,22 +188,17 @@ export class Engine {
             this.bulk = list.length > BULK;
             m.drawn = drawRegions(ctx, list, this.view.scale, this.dpr, this.parts.labels, this.exclude, this.bulk);
             this.drawnView = this.view.snapshot();
-            this.cacheValid = false;
             this.dirty.annotations = false;
             this.damage = [];
-        } else {
-            if (!this.cacheValid) {
-                const c = /** @type {CanvasRenderingContext2D} */ (this.cache.getContext('2d'));
-                c.clearRect(0, 0, this.cache.width, this.cache.height);
-                c.drawImage(canvas, 0, 0);
-                this.cacheValid = true;
+            if (this.shifted) {
+                canvas.style.transform = '';
+                this.shifted = false;
             }
+        } else {
             const k = this.view.scale / this.drawnView.scale;
-            const d = this.dpr;
-            ctx.setTransform(1, 0, 0, 1, 0, 0);
-            ctx.clearRect(0, 0, canvas.width, canvas.height);
-            ctx.setTransform(k, 0, 0, k, d * (this.view.ox - this.drawnView.ox * k), d * (this.view.oy - this.drawnView.oy * k));
-            ctx.drawImage(this.cache, 0, 0);
+            const tx = this.view.ox - this.drawnView.ox * k, ty = this.view.oy - this.drawnView.oy * k;
+            canvas.style.transform = `matrix(${k}, 0, 0, ${k}, ${tx}, ${ty})`;
+            this.shifted = true;
         }
         this.annotationView = full ? this.view.version : -1;
         const ms = performance.now() - t0;
@@ -244,7 +238,6 @@ export class Engine {
         const list = this.parts.store.query(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad);
         drawRegions(ctx, list, this.view.scale, this.dpr, this.parts.labels, this.exclude, this.bulk);
         ctx.restore();
-        this.cacheValid = false;
         this.parts.metrics.frame(performance.now() - t0, false);
     }
 
@@ -272,6 +265,5 @@ export class Engine {
         this.raf = 0;
         this.resizeObserver.disconnect();
         for (const l of [this.image, this.annotations, this.overlay]) l.canvas.remove();
-        this.cache.width = this.cache.height = 0;
     }
 }
