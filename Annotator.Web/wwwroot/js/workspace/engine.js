@@ -166,7 +166,7 @@ export class Engine {
         ctx.setTransform(1, 0, 0, 1, 0, 0);
         ctx.clearRect(0, 0, canvas.width, canvas.height);
         this.#toImage(ctx, this.view);
-        this.imageComplete = this.parts.tiles.draw(ctx, this.view.visibleRect(), this.view.scale, animating);
+        this.imageComplete = this.parts.tiles.draw(ctx, this.view.visibleRect(), this.view.scale, this.dpr, animating);
         this.imageView = this.view.version;
         this.imageFast = animating; // redrawn in full quality once the view rests
         this.dirty.image = false;

@@ -3,12 +3,16 @@
  * The image, drawn from tiles. A level is a grid of tileSize × tileSize tiles (a level the tile size covers is one
  * tile); `url` may contain {col} and {row}. The level whose resolution best matches the zoom is used; tiles are
  * fetched and decoded off the main thread (createImageBitmap), cached (least recently used evicted), and only
- * visible ones are drawn.
+ * visible ones are drawn. A tile shown much smaller than its resolution is drawn from a halved copy (made once, off
+ * the main thread), because resampling a large bitmap on every frame is what makes a zoomed-out view slow.
  */
 
 /** @typedef {{level:number, width:number, height:number, url:string}} TileLevel */
 /** @typedef {{tileSize:number, levels:TileLevel[]}} TileSpec */
-/** @typedef {{bitmap: ImageBitmap|null, failed: boolean, used: number}} Tile */
+/**
+ * @typedef {{key: string, bitmap: ImageBitmap|null, failed: boolean, used: number, mips: (ImageBitmap|null|undefined)[]}} Tile
+ *   mips[k]: the bitmap scaled by 1 / 2^(k+1); null while being made
+ */
 
 /** Decoded tiles kept. */
 const CACHE_TILES = 256;
@@ -44,10 +48,11 @@ export class TileLayer {
      * Draws visible tiles; returns true when all of them are loaded (or failed).
      * @param {CanvasRenderingContext2D} ctx transformed to image px
      * @param {{x:number,y:number,w:number,h:number}} view visible image rect
-     * @param {number} scale
+     * @param {number} scale CSS px per image px
+     * @param {number} dpr device px per CSS px
      * @param {boolean} fast lower-quality resampling (while the view animates)
      */
-    draw(ctx, view, scale, fast) {
+    draw(ctx, view, scale, dpr, fast) {
         const level = this.#levelFor(scale);
         if (!level) return true;
         const f = this.width / level.width; // image px per level px
@@ -67,10 +72,37 @@ export class TileLayer {
                 }
                 const x = c * ts * f, y = r * ts * f;
                 const w = Math.min(ts, level.width - c * ts) * f, h = Math.min(ts, level.height - r * ts) * f;
-                ctx.drawImage(t.bitmap, x, y, w, h);
+                ctx.drawImage(this.#mip(t, t.bitmap, w * scale * dpr), x, y, w, h);
             }
         }
         return complete;
+    }
+
+    /**
+     * The smallest halved copy of a tile still at least `pixels` wide (started in the background when missing).
+     * @param {Tile} t @param {ImageBitmap} full @param {number} pixels on-screen width in device px
+     * @returns {ImageBitmap}
+     */
+    #mip(t, full, pixels) {
+        let best = full;
+        for (let k = 0; full.width >> (k + 1) >= Math.max(pixels, 64); k++) {
+            const m = t.mips[k];
+            if (m === null) break;
+            if (m === undefined) {
+                t.mips[k] = null;
+                createImageBitmap(full, { resizeWidth: Math.max(1, full.width >> (k + 1)), resizeHeight: Math.max(1, full.height >> (k + 1)), resizeQuality: 'medium' })
+                    .then((b) => {
+                        if (this.abort.signal.aborted || !this.tiles.has(t.key)) b.close();
+                        else {
+                            t.mips[k] = b;
+                            this.onLoad();
+                        }
+                    }, () => {});
+                break;
+            }
+            best = m;
+        }
+        return best;
     }
 
     /** @param {TileLevel} level @param {number} col @param {number} row @returns {Tile} */
@@ -78,7 +110,7 @@ export class TileLayer {
         const key = `${level.level}/${col}/${row}`;
         let t = this.tiles.get(key);
         if (!t) {
-            t = { bitmap: null, failed: false, used: 0 };
+            t = { key, bitmap: null, failed: false, used: 0, mips: [] };
             this.tiles.set(key, t);
             this.#load(level.url.replaceAll('{col}', String(col)).replaceAll('{row}', String(row)), t);
             this.#evict();
@@ -103,14 +135,20 @@ export class TileLayer {
         if (this.tiles.size <= CACHE_TILES) return;
         const oldest = [...this.tiles.entries()].sort((a, b) => a[1].used - b[1].used).slice(0, this.tiles.size - CACHE_TILES);
         for (const [key, t] of oldest) {
-            t.bitmap?.close();
+            close(t);
             this.tiles.delete(key);
         }
     }
 
     dispose() {
         this.abort.abort();
-        for (const t of this.tiles.values()) t.bitmap?.close();
+        for (const t of this.tiles.values()) close(t);
         this.tiles.clear();
     }
+}
+
+/** Frees a tile's bitmaps. @param {Tile} t */
+function close(t) {
+    t.bitmap?.close();
+    for (const m of t.mips) m?.close();
 }
