@@ -1,0 +1,269 @@
+// @ts-check
+/**
+ * Layers and the render loop. Three stacked canvases (image, annotations, overlay) sized to the host in device
+ * pixels. Redraws are requested with invalidate() and happen in one requestAnimationFrame callback, never in event
+ * handlers. When the view moves and a full annotation draw costs more than the frame budget, the annotation canvas
+ * keeps its last full draw and is moved by a CSS transform (the compositor scales it, nothing is re-rasterised); a
+ * full draw follows once the view rests.
+ */
+import { BULK, drawRegions } from './render.js';
+
+/** @typedef {import('./viewport.js').Viewport} Viewport */
+/** @typedef {import('./region-store.js').RegionStore} RegionStore */
+/** @typedef {import('./tile-layer.js').TileLayer} TileLayer */
+/** @typedef {import('./metrics.js').Metrics} Metrics */
+/** @typedef {import('./tools/tool.js').Label} Label */
+
+/** A full annotation draw slower than this (ms) is replaced by a blit while the view moves. */
+const BUDGET_MS = 8;
+/** The view counts as animating this long (ms) after its last change. */
+const SETTLE_MS = 140;
+/** Margin (CSS px) around the view in which regions are still drawn; also the padding of partial repaints. */
+const MARGIN = 8;
+/** A partial repaint larger than this share of the view becomes a full one. */
+const PARTIAL_MAX = 0.4;
+
+export class Engine {
+    /**
+     * @param {HTMLElement} host
+     * @param {{viewport: Viewport, store: RegionStore, tiles: TileLayer, metrics: Metrics, labels: Map<string, Label>,
+     *   paintOverlay: (ctx: CanvasRenderingContext2D) => void, onFirstDraw: () => void, onResize: () => void}} parts
+     */
+    constructor(host, parts) {
+        this.host = host;
+        this.parts = parts;
+        this.view = parts.viewport;
+        this.image = this.#layer('image');
+        this.annotations = this.#layer('annotations');
+        this.overlay = this.#layer('overlay');
+        /** the annotation canvas is CSS-transformed (showing an older view) */
+        this.shifted = false;
+        /** @type {{scale:number, ox:number, oy:number}} view of the last full annotation draw */
+        this.drawnView = this.view.snapshot();
+        this.dpr = 1;
+        /** @type {Set<string>|null} regions drawn on the overlay instead (being edited) */
+        this.exclude = null;
+        /** @type {{x:number,y:number,w:number,h:number}[]} image areas to repaint (exclusion changes) */
+        this.damage = [];
+        /** overview style of the last full draw, kept by partial repaints */
+        this.bulk = false;
+        this.dirty = { image: true, annotations: true, overlay: true };
+        this.imageView = -1;
+        this.annotationView = -1;
+        this.lastViewChange = -Infinity;
+        this.lastFrame = 0;
+        this.raf = 0;
+        this.firstDone = false;
+        this.imageComplete = false;
+        this.imageFast = false;
+        this.sized = false;
+        this.resizeObserver = new ResizeObserver(() => this.#resize());
+        this.resizeObserver.observe(host);
+    }
+
+    /** @param {string} name */
+    #layer(name) {
+        const canvas = document.createElement('canvas');
+        canvas.className = `ws-layer ws-${name}`;
+        // inline too, so the first measurement is right before workspace.css has loaded
+        Object.assign(canvas.style, {
+            position: 'absolute', left: '0', top: '0', width: '100%', height: '100%', pointerEvents: 'none', transformOrigin: '0 0',
+        });
+        this.host.appendChild(canvas);
+        const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d', { alpha: true }));
+        return { canvas, ctx };
+    }
+
+    #resize() {
+        const w = this.host.clientWidth, h = this.host.clientHeight;
+        if (!w || !h) return;
+        this.dpr = window.devicePixelRatio || 1;
+        for (const l of [this.image, this.annotations, this.overlay]) {
+            l.canvas.width = Math.round(w * this.dpr);
+            l.canvas.height = Math.round(h * this.dpr);
+        }
+        this.view.resize(w, h);
+        this.sized = true;
+        this.parts.onResize();
+        this.invalidate({ image: true, annotations: true, overlay: true });
+    }
+
+    /**
+     * Requests a redraw of some layers on the next frame.
+     * @param {{image?: boolean, annotations?: boolean, overlay?: boolean}} what
+     */
+    invalidate(what) {
+        if (what.image) this.dirty.image = true;
+        if (what.annotations) this.dirty.annotations = true;
+        if (what.overlay) this.dirty.overlay = true;
+        this.#schedule();
+    }
+
+    /** Call after changing the viewport. */
+    viewChanged() {
+        this.lastViewChange = performance.now();
+        this.dirty.overlay = true;
+        this.#schedule();
+    }
+
+    /** Regions to leave out of the annotation layer (drawn on the overlay while edited). @param {Set<string>|null} ids */
+    setExclude(ids) {
+        const before = this.exclude ?? new Set();
+        const after = ids ?? new Set();
+        for (const id of before) if (!after.has(id)) this.#damageRegion(id);
+        for (const id of after) if (!before.has(id)) this.#damageRegion(id);
+        this.exclude = ids;
+        this.invalidate({ overlay: true });
+    }
+
+    /** @param {string} id */
+    #damageRegion(id) {
+        const rec = this.parts.store.records.get(id);
+        if (rec) this.damage.push(rec.b);
+    }
+
+    /** Call after regions changed (the store tracks where). */
+    regionsChanged() {
+        this.invalidate({ overlay: true });
+    }
+
+    #schedule() {
+        if (!this.raf && this.sized) this.raf = requestAnimationFrame(() => this.#frame());
+    }
+
+    /** One animation frame: repaints what is dirty, keeps running while the view animates. */
+    #frame() {
+        this.raf = 0;
+        const now = performance.now();
+        const animating = now - this.lastViewChange < SETTLE_MS;
+        if (this.lastFrame && now - this.lastFrame < SETTLE_MS && animating) this.parts.metrics.interval(now - this.lastFrame);
+        this.lastFrame = now;
+        const v = this.view.version;
+        this.host.dataset.zoom = String(Math.round(this.view.scale * 1e4) / 1e4);
+        if (this.dirty.image || this.imageView !== v || (this.imageFast && !animating)) this.#drawImage(animating);
+        const storeDamage = this.parts.store.takeDamage();
+        if (storeDamage === null) this.dirty.annotations = true;
+        else this.damage.push(...storeDamage);
+        if (this.dirty.annotations || this.annotationView !== v) this.#drawAnnotations(animating);
+        else if (this.damage.length) this.#drawPartial();
+        if (this.dirty.overlay) this.#drawOverlay();
+        if (animating || this.annotationView !== v || this.dirty.annotations) this.#schedule();
+        else if (!this.firstDone && this.imageComplete && this.parts.metrics.firstDrawMs !== null) {
+            this.firstDone = true;
+            this.parts.onFirstDraw();
+        }
+    }
+
+    /** Sets ctx to draw in image px. @param {CanvasRenderingContext2D} ctx @param {{scale:number, ox:number, oy:number}} v */
+    #toImage(ctx, v) {
+        const d = this.dpr;
+        ctx.setTransform(d * v.scale, 0, 0, d * v.scale, d * v.ox, d * v.oy);
+    }
+
+    /** @param {boolean} animating */
+    #drawImage(animating) {
+        const { ctx, canvas } = this.image;
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, canvas.width, canvas.height);
+        this.#toImage(ctx, this.view);
+        this.imageComplete = this.parts.tiles.draw(ctx, this.view.visibleRect(), this.view.scale, this.dpr, animating);
+        this.imageView = this.view.version;
+        this.imageFast = animating; // redrawn in full quality once the view rests
+        this.dirty.image = false;
+    }
+
+    /** @param {boolean} animating */
+    #drawAnnotations(animating) {
+        const t0 = performance.now();
+        const m = this.parts.metrics;
+        // damage that arrives while the view moves waits for the full draw when it rests
+        const full = this.dirty.annotations || !animating || m.lastFullDrawMs <= BUDGET_MS || !this.firstDone;
+        const { ctx, canvas } = this.annotations;
+        if (full) {
+            ctx.setTransform(1, 0, 0, 1, 0, 0);
+            ctx.clearRect(0, 0, canvas.width, canvas.height);
+            this.#toImage(ctx, this.view);
+            const r = this.view.visibleRect(), pad = MARGIN / this.view.scale;
+            const list = this.parts.store.query(r.x - pad, r.y - pad, r.w + 2 * pad, r.h + 2 * pad);
+            this.bulk = list.length > BULK;
+            m.drawn = drawRegions(ctx, list, this.view.scale, this.dpr, this.parts.labels, this.exclude, this.bulk);
+            this.drawnView = this.view.snapshot();
+            this.dirty.annotations = false;
+            this.damage = [];
+            if (this.shifted) {
+                canvas.style.transform = '';
+                this.shifted = false;
+            }
+        } else {
+            const k = this.view.scale / this.drawnView.scale;
+            const tx = this.view.ox - this.drawnView.ox * k, ty = this.view.oy - this.drawnView.oy * k;
+            canvas.style.transform = `matrix(${k}, 0, 0, ${k}, ${tx}, ${ty})`;
+            this.shifted = true;
+        }
+        this.annotationView = full ? this.view.version : -1;
+        const ms = performance.now() - t0;
+        m.frame(ms, full);
+        if (full && m.loadStart !== null) {
+            m.firstDrawMs = performance.now() - m.loadStart;
+            m.loadStart = null;
+        }
+    }
+
+    /** Repaints only the damaged areas (their union, clipped), when small enough; else everything. */
+    #drawPartial() {
+        const t0 = performance.now();
+        const pad = MARGIN / this.view.scale;
+        let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+        for (const b of this.damage) {
+            x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y);
+            x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h);
+        }
+        this.damage = [];
+        const v = this.view.visibleRect();
+        x0 = Math.max(x0 - pad, v.x); y0 = Math.max(y0 - pad, v.y);
+        x1 = Math.min(x1 + pad, v.x + v.w); y1 = Math.min(y1 + pad, v.y + v.h);
+        if (x1 <= x0 || y1 <= y0) return;
+        if ((x1 - x0) * (y1 - y0) > PARTIAL_MAX * v.w * v.h) {
+            this.dirty.annotations = true;
+            this.#drawAnnotations(false);
+            return;
+        }
+        const { ctx } = this.annotations;
+        ctx.save();
+        this.#toImage(ctx, this.view);
+        ctx.beginPath();
+        ctx.rect(x0, y0, x1 - x0, y1 - y0);
+        ctx.clip();
+        ctx.clearRect(x0, y0, x1 - x0, y1 - y0);
+        const list = this.parts.store.query(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad);
+        drawRegions(ctx, list, this.view.scale, this.dpr, this.parts.labels, this.exclude, this.bulk);
+        ctx.restore();
+        this.parts.metrics.frame(performance.now() - t0, false);
+    }
+
+    #drawOverlay() {
+        const { ctx, canvas } = this.overlay;
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, canvas.width, canvas.height);
+        ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+        ctx.save();
+        this.parts.paintOverlay(ctx);
+        ctx.restore();
+        this.dirty.overlay = false;
+    }
+
+    /**
+     * Sets a context to draw in image px (for overlay painters); pair with ctx.save()/restore().
+     * @param {CanvasRenderingContext2D} ctx
+     */
+    imageTransform(ctx) {
+        this.#toImage(ctx, this.view);
+    }
+
+    dispose() {
+        cancelAnimationFrame(this.raf);
+        this.raf = 0;
+        this.resizeObserver.disconnect();
+        for (const l of [this.image, this.annotations, this.overlay]) l.canvas.remove();
+    }
+}

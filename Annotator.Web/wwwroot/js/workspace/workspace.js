@@ -1,0 +1,368 @@
+// @ts-check
+/**
+ * The canvas workspace: entry point of the bridge described in docs/workspace-protocol.md. createWorkspace() builds
+ * the layers, state, tools and input inside a host element and returns the handle .NET drives.
+ */
+import { Editor } from './editor.js';
+import { Engine } from './engine.js';
+import { fromFormField, handleKey } from './hotkeys.js';
+import { attachInput } from './input.js';
+import { Metrics } from './metrics.js';
+import { RegionStore } from './region-store.js';
+import { createSelectTool } from './select-tool.js';
+import { bounds, fitInside } from './shapes.js';
+import { SubmitQueue } from './submit-queue.js';
+import { TileLayer } from './tile-layer.js';
+import { createToasts } from './toast.js';
+import { getTool } from './tools/tool.js';
+import { Viewport } from './viewport.js';
+
+/** @typedef {import('./tools/tool.js').Label} Label */
+/** @typedef {import('./tools/tool.js').Region} Region */
+/** @typedef {import('./tools/tool.js').Tool} Tool */
+/** @typedef {import('./tools/tool.js').ToolContext} ToolContext */
+/** @typedef {import('./submit-queue.js').DotNetRef} DotNetRef */
+/** @typedef {import('./submit-queue.js').OpResult} OpResult */
+/**
+ * @typedef {{image: {id?: string, width: number, height: number, tiles?: import('./tile-layer.js').TileSpec},
+ *   labels?: Label[], regions?: Region[], readOnly?: boolean, userId?: string, onError?: (message: string) => void}} WorkspaceOptions
+ * @typedef {ReturnType<typeof createWorkspace>} WorkspaceHandle
+ */
+
+/** The drawing tools register themselves; without them the workspace still selects, edits and pans. */
+const toolsLoaded = import('./tools/index.js').catch(() => null);
+
+/** for window.annotatorWorkspace */
+const win = /** @type {any} */ (window);
+
+const BRUSH_MIN = 1;
+const BRUSH_MAX = 400;
+
+/** Adds workspace.css to the document once. */
+function ensureStyles() {
+    const href = new URL('./workspace.css', import.meta.url).href;
+    if ([...document.querySelectorAll('link[rel="stylesheet"]')].some((l) => /** @type {HTMLLinkElement} */ (l).href === href)) return;
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = href;
+    document.head.appendChild(link);
+}
+
+/**
+ * Builds the workspace inside hostElement.
+ * @param {HTMLElement} host a positioned element filling its parent
+ * @param {DotNetRef} dotNet
+ * @param {WorkspaceOptions} options
+ */
+export function createWorkspace(host, dotNet, options) {
+    const received = performance.now();
+    ensureStyles();
+    host.classList.add('ws-host');
+    if (!host.hasAttribute('tabindex')) host.tabIndex = 0;
+    delete host.dataset.ready;
+
+    const image = { id: options.image.id, width: options.image.width, height: options.image.height };
+    /** @type {Map<string, Label>} */
+    const labels = new Map((options.labels ?? []).map((l) => [l.id, l]));
+    /** @type {Label|null} */
+    let drawingLabel = (options.labels ?? []).find((l) => !l.deprecated) ?? null;
+    let brushSize = 20;
+    let disposed = false;
+    /** the view follows the host's size with "fit" until the user zooms or pans */
+    let autoFit = true;
+
+    /** Fire-and-forget call into .NET. @param {string} name @param {...any} args */
+    const call = (name, ...args) => {
+        if (!disposed) dotNet.invokeMethodAsync(name, ...args).catch(() => {});
+    };
+
+    const metrics = new Metrics();
+    metrics.loadStart = received;
+    const viewport = new Viewport(image.width, image.height);
+    const store = new RegionStore(image.width, image.height);
+    const toasts = createToasts(host);
+    /** @param {string} message @param {boolean} [error] */
+    const notify = (message, error = false) => {
+        toasts.show(message, error);
+        if (error) options.onError?.(message);
+    };
+
+    const queue = new SubmitQueue(store, dotNet, {
+        changed: () => {
+            editor.prune();
+            engine.regionsChanged();
+        },
+        error: (message) => notify(message, true),
+    });
+    const editor = new Editor({
+        store, queue, labels, image,
+        scale: () => viewport.scale,
+        visibleRect: () => viewport.visibleRect(),
+        notify,
+        selectionChanged: (ids) => {
+            engine.invalidate({ overlay: true });
+            call('SelectionChanged', ids);
+        },
+    });
+    editor.readOnly = !!options.readOnly;
+
+    const tiles = new TileLayer(image.width, image.height, options.image.tiles, () => engine.invalidate({ image: true }));
+    const engine = new Engine(host, {
+        viewport, store, tiles, metrics, labels,
+        paintOverlay: (c) => {
+            if (active !== select) select.drawSelection(c, false);
+            active.drawPreview(c);
+        },
+        onFirstDraw: () => {
+            host.dataset.ready = 'true';
+        },
+        onResize: () => {
+            if (autoFit) viewport.fit();
+        },
+    });
+
+    /** @type {ToolContext} */
+    const toolContext = {
+        image: { width: image.width, height: image.height },
+        toScreen: (x, y) => viewport.toScreen(x, y),
+        toImage: (sx, sy) => viewport.toImage(sx, sy),
+        scale: () => viewport.scale,
+        label: () => drawingLabel,
+        clampPoint: (x, y) => ({ x: Math.min(image.width, Math.max(0, x)), y: Math.min(image.height, Math.max(0, y)) }),
+        create: (kind, geometry, attributes) => {
+            if (editor.readOnly || !editor.allows(drawingLabel, kind) || !drawingLabel) return null;
+            const g = kind === 'mask' ? geometry : fitInside(kind, geometry, image.width, image.height);
+            return editor.createMany([{ labelId: drawingLabel.id, kind, geometry: g, attributes }])[0] ?? null;
+        },
+        update: (regionId, set) => editor.update([{ id: regionId, set }]),
+        selected: () => editor.selected(),
+        select: (ids) => editor.select(ids),
+        requestRender: () => engine.invalidate({ overlay: true }),
+        notify: (m) => notify(m),
+        brushSize: () => brushSize,
+    };
+
+    const select = createSelectTool(toolContext, {
+        editor, labels,
+        setExclude: (ids) => engine.setExclude(ids),
+        imageTransform: (c) => engine.imageTransform(c),
+    });
+    /** @type {Tool} */
+    const pan = {
+        name: 'pan', cursor: 'grab',
+        pointerDown: () => false, pointerMove: () => {}, pointerUp: () => {}, cancel: () => {},
+        drawPreview: (c) => select.drawSelection(c, false),
+    };
+    /** @type {Map<string, Tool>} */
+    const tools = new Map([['select', select], ['pan', pan]]);
+    /** @type {Tool} */
+    let active = select;
+    let wantedTool = 'select';
+
+    /**
+     * Switches tools (drawing tools are refused when read-only).
+     * @param {string} name @param {boolean} fromKey tell .NET (a hotkey changed it)
+     */
+    function setTool(name, fromKey) {
+        if (editor.readOnly && name !== 'select' && name !== 'pan') return;
+        wantedTool = name;
+        let tool = tools.get(name);
+        if (!tool) {
+            const factory = getTool(name);
+            if (!factory) {
+                toolsLoaded.then(() => {
+                    if (!disposed && wantedTool === name && getTool(name)) setTool(name, fromKey);
+                    else if (!disposed && wantedTool === name) notify(`The ${name} tool is not available.`);
+                });
+                return;
+            }
+            tool = factory(toolContext);
+            tools.set(name, tool);
+        }
+        if (tool === active) return;
+        active.cancel();
+        active = tool;
+        updateCursor();
+        engine.invalidate({ overlay: true });
+        if (fromKey) call('ToolChanged', name);
+    }
+
+    function updateCursor() {
+        const c = input.cursor() ?? active.cursor;
+        if (host.style.cursor !== c) host.style.cursor = c;
+    }
+
+    /** The workspace handles keys unless the user types in a form field elsewhere. @param {KeyboardEvent} e */
+    const ownsKeys = (e) => !fromFormField(e, host);
+
+    /** A view change by the user (or .NET); ends auto-fit. */
+    const viewChanged = () => {
+        autoFit = false;
+        engine.viewChanged();
+    };
+
+    const input = attachInput(host, {
+        viewport,
+        viewChanged,
+        tool: () => active,
+        panTool: () => active === pan,
+        ownsKeys,
+        cursorChanged: updateCursor,
+    });
+
+    /** @param {number} factor */
+    const zoomCentre = (factor) => {
+        viewport.zoomAt(factor, viewport.width / 2, viewport.height / 2);
+        viewChanged();
+    };
+    const fit = () => {
+        viewport.fit();
+        engine.viewChanged();
+        autoFit = true;
+    };
+    const actualSize = () => {
+        viewport.actualSize();
+        viewChanged();
+    };
+
+    /** @param {KeyboardEvent} e */
+    function keydown(e) {
+        if (e.defaultPrevented || !ownsKeys(e)) return;
+        const focus = document.activeElement;
+        if (e.key === 'Tab' && focus && focus !== document.body && !host.contains(focus)) return;
+        const used = handleKey(e, {
+            toolKey: (ev) => (active !== select && active.keyDown ? active.keyDown(ev) : false),
+            setTool: (name) => setTool(name, true),
+            labels: () => [...labels.values()].filter((l) => !l.deprecated),
+            labelKey: (label) => {
+                if (editor.selection.length) editor.relabelSelected(label);
+                else {
+                    drawingLabel = label;
+                    engine.invalidate({ overlay: true });
+                    call('LabelChanged', label.id);
+                }
+            },
+            selectionCount: () => editor.selection.length,
+            deselect: () => {
+                active.cancel();
+                editor.select([]);
+            },
+            deleteSelection: () => editor.deleteSelected(),
+            copy: () => editor.copy(),
+            paste: () => editor.paste(),
+            history: (name) => {
+                active.cancel();
+                queue.call(name);
+            },
+            restack: (dir) => editor.restack(dir),
+            toggle: (field) => editor.toggleFlag(field),
+            cycle: (dir) => editor.cycle(dir),
+            zoom: zoomCentre,
+            fit,
+            actualSize,
+            brush: (dir) => {
+                brushSize = Math.round(Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, dir > 0 ? brushSize * 1.2 + 1 : brushSize / 1.2 - 1)));
+                engine.invalidate({ overlay: true });
+            },
+            help: () => call('ShowHelp'),
+            navigate: (where) => call('Navigate', where),
+        });
+        if (used) e.preventDefault();
+    }
+    document.addEventListener('keydown', keydown);
+
+    queue.load(options.regions ?? []);
+
+    const handle = {
+        /** @param {string} name */
+        setTool: (name) => setTool(name, false),
+        /** @param {string} labelId */
+        setLabel(labelId) {
+            drawingLabel = labels.get(labelId) ?? null;
+            engine.invalidate({ overlay: true });
+        },
+        /** @param {number} px */
+        setBrushSize(px) {
+            brushSize = Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, px));
+            engine.invalidate({ overlay: true });
+        },
+        /** @param {OpResult|string} result */
+        applyCommitted(result) {
+            queue.applyCommitted(typeof result === 'string' ? JSON.parse(result) : result);
+        },
+        /** @param {string} opId @param {Region|null} currentRegion */
+        rejectLocal(opId, currentRegion) {
+            queue.rejectLocal(opId, currentRegion ?? null);
+        },
+        /** @param {string[]} ids */
+        select(ids) {
+            editor.select(ids ?? [], false);
+            engine.invalidate({ overlay: true });
+        },
+        /** Centres the view on a region (zooming out if it does not fit) and selects it. @param {string} id */
+        focusRegion(id) {
+            const r = store.get(id);
+            if (!r) return;
+            const b = bounds(r.kind, r.geometry);
+            const fits = Math.min((viewport.width * 0.8) / Math.max(b.w, 1), (viewport.height * 0.8) / Math.max(b.h, 1));
+            if (fits < viewport.scale) viewport.zoomAt(fits / viewport.scale, viewport.width / 2, viewport.height / 2);
+            viewport.center(b.x + b.w / 2, b.y + b.h / 2);
+            viewChanged();
+            editor.select([id], false);
+            engine.invalidate({ overlay: true });
+        },
+        fit,
+        actualSize,
+        /** @param {number} factor */
+        zoomBy: (factor) => zoomCentre(factor),
+        /** @param {boolean} readOnly */
+        setReadOnly(readOnly) {
+            editor.readOnly = !!readOnly;
+            if (editor.readOnly && active !== select && active !== pan) setTool('select', true);
+            active.cancel();
+            engine.invalidate({ overlay: true });
+        },
+        /** A fresh snapshot of counters and frame timings (read-only use). */
+        metrics() {
+            return {
+                shapes: store.size,
+                drawn: metrics.drawn,
+                frames: metrics.frames.slice(),
+                intervals: metrics.intervals.slice(),
+                lastDrawMs: metrics.lastDrawMs,
+                lastFullDrawMs: metrics.lastFullDrawMs,
+                firstDrawMs: metrics.firstDrawMs,
+                zoom: viewport.scale,
+                tool: active.name,
+                selected: editor.selection.slice(),
+            };
+        },
+        /** Replaces all regions. @param {Region[]} regions */
+        loadRegions(regions) {
+            metrics.loadStart = performance.now();
+            metrics.firstDrawMs = null;
+            active.cancel();
+            queue.load(regions ?? []);
+            editor.prune();
+            engine.regionsChanged();
+        },
+        dispose() {
+            if (disposed) return;
+            disposed = true;
+            document.removeEventListener('keydown', keydown);
+            input.dispose();
+            active.cancel();
+            queue.dispose();
+            engine.dispose();
+            tiles.dispose();
+            toasts.dispose();
+            host.classList.remove('ws-host');
+            host.style.cursor = '';
+            delete host.dataset.ready;
+            delete host.dataset.zoom;
+            if (win.annotatorWorkspace === handle) win.annotatorWorkspace = undefined;
+        },
+    };
+    win.annotatorWorkspace = handle;
+    return handle;
+}
