@@ -17,6 +17,16 @@
  * @typedef {{op: Operation, id: string}} Pending
  */
 
+/**
+ * The operation as the protocol has it: a created region carries no revision (the server assigns it).
+ * @param {Operation} op
+ */
+const toWire = (op) => {
+    if (op.type !== 'create' || !op.region) return op;
+    const { revision: _ignored, ...region } = op.region;
+    return { ...op, region };
+};
+
 /** @param {Operation} op @returns {string} */
 const targetOf = (op) => /** @type {string} */ (op.type === 'create' ? op.region?.id : op.regionId);
 
@@ -163,7 +173,7 @@ export class SubmitQueue {
         /** @type {OpResult} */
         let result;
         try {
-            const raw = await this.dotNet.invokeMethodAsync('Submit', JSON.stringify(op));
+            const raw = await this.dotNet.invokeMethodAsync('Submit', JSON.stringify(toWire(op)));
             result = typeof raw === 'string' ? JSON.parse(raw) : raw;
         } catch (e) {
             result = { ok: false, error: `Could not save: ${e instanceof Error ? e.message : e}` };

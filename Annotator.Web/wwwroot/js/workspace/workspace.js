@@ -322,6 +322,15 @@ export function createWorkspace(host, dotNet, options) {
             active.cancel();
             engine.invalidate({ overlay: true });
         },
+        /**
+         * Where image pixel (x, y) is in the page (client coordinates): for scripts and tests that drive the canvas
+         * with a real mouse. @param {number} x @param {number} y
+         */
+        imageToClient(x, y) {
+            const box = host.getBoundingClientRect();
+            const p = viewport.toScreen(x, y);
+            return { x: box.left + p.x, y: box.top + p.y };
+        },
         /** A fresh snapshot of counters and frame timings (read-only use). */
         metrics() {
             return {
