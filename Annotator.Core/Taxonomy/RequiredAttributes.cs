@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Annotator.Core.Annotations;
 
 namespace Annotator.Core.Taxonomy;
 
@@ -12,13 +12,6 @@ public static class RequiredAttributes
     public static bool AreMissing(TaxonomyDefinition taxonomy, Guid labelId, string attributesJson)
     {
         var label = taxonomy.Labels.FirstOrDefault(l => l.Id == labelId);
-        var required = (label?.Attributes ?? []).Concat(taxonomy.ProjectAttributes).Where(a => a.Required).ToList();
-        if (required.Count == 0)
-        {
-            return false;
-        }
-        using var document = JsonDocument.Parse(attributesJson);
-        return required.Any(a => !document.RootElement.TryGetProperty(a.Id.ToString(), out var value)
-            || value.ValueKind == JsonValueKind.Null);
+        return AttributeValues.MissingRequired(attributesJson, [.. label?.Attributes ?? [], .. taxonomy.ProjectAttributes]).Count > 0;
     }
 }

@@ -234,8 +234,10 @@ export function createWorkspace(host, dotNet, options) {
             toolKey: (ev) => (active !== select && active.keyDown ? active.keyDown(ev) : false),
             setTool: (name) => setTool(name, true),
             labels: () => [...labels.values()].filter((l) => !l.deprecated),
+            // With the select tool a label key relabels the selection; while drawing it picks the label of the next
+            // shape (the shape just drawn stays selected, and relabeling it by surprise would lose the user's intent).
             labelKey: (label) => {
-                if (editor.selection.length) editor.relabelSelected(label);
+                if (editor.selection.length && (active === select || active === pan)) editor.relabelSelected(label);
                 else {
                     drawingLabel = label;
                     engine.invalidate({ overlay: true });
