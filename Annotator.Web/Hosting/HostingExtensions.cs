@@ -31,7 +31,8 @@ public static partial class HostingExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents()
             // The canvas sends one operation per interop call; a mask or a long polygon is far above SignalR's 32 KB default.
             .AddHubOptions(o => o.MaximumReceiveMessageSize = OperationJson.MaxOperationBytes + 64 * 1024);
-        builder.Services.AddMudServices();
+        // Notices go bottom left: top right is where the workspace keeps Skip and Done.
+        builder.Services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomLeft);
         builder.Services.AddProblemDetails();
         return builder;
     }

@@ -296,9 +296,11 @@ public sealed partial class LabelingWorkspace
         await CallAsync("setLabel", labelId.ToString());
     }
 
+    /// <summary>A region picked in the list: the select tool comes up, so keys and drags act on that region.</summary>
     private async Task FocusRegionAsync(Guid regionId)
     {
         _selected = [regionId];
+        await SetToolAsync("select");
         await CallAsync("focusRegion", regionId.ToString());
     }
 
