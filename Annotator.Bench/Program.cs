@@ -4,8 +4,8 @@ using System.Globalization;
 namespace Annotator.Bench;
 
 /// <summary>
-/// Macro benchmarks of the real app: <c>ingest</c> (images per second through the upload endpoint) and <c>grid</c>
-/// (opening a project of 100,000 images). Each run is bounded by a timeout and cleans up its temporary folders.
+/// Macro benchmarks of the real app: <c>ingest</c> (images per second through the upload endpoint), <c>grid</c>
+/// (opening a project of 100,000 images) and <c>canvas</c> (10,000 shapes in the labeling workspace, in Chromium). Each run is bounded by a timeout and cleans up its temporary folders.
 /// </summary>
 internal static class Program
 {
@@ -39,6 +39,9 @@ internal static class Program
                 case "grid":
                     await GridBenchmark.RunAsync(options, timeout.Token);
                     return 0;
+                case "canvas":
+                    await CanvasBenchmark.RunAsync(options, timeout.Token);
+                    return 0;
                 case "grid-cold":
                     // Started by "grid" itself, in a fresh process.
                     await GridBenchmark.RunColdAsync(args, timeout.Token);
@@ -48,9 +51,10 @@ internal static class Program
                     // memory peak is not the other's.
                     var ingest = await RunChildAsync(["ingest", .. args.Skip(1)], timeout.Token);
                     var grid = await RunChildAsync(["grid", .. args.Skip(1)], timeout.Token);
-                    return ingest != 0 ? ingest : grid;
+                    var canvas = await RunChildAsync(["canvas", .. args.Skip(1)], timeout.Token);
+                    return ingest != 0 ? ingest : grid != 0 ? grid : canvas;
                 default:
-                    Console.Error.WriteLine("Usage: Annotator.Bench ingest|grid|all [--images N] [--concurrency N] [--grid-images N] " +
+                    Console.Error.WriteLine("Usage: Annotator.Bench ingest|grid|canvas|all [--images N] [--concurrency N] [--grid-images N] " +
                         "[--timeout-minutes N] [--input FOLDER]\n       Annotator.Bench generate --input FOLDER [--images N] [--size WxH]\n" +
                         "       Annotator.Bench ingest-profile [--images N]");
                     return 2;
