@@ -93,6 +93,12 @@ public sealed partial class LabelingWorkspace
         {
             return;
         }
+        if (!RendererInfo.IsInteractive)
+        {
+            // The prerendered page shows progress only: the regions (up to tens of thousands) are loaded once, by the
+            // circuit that draws them. Non-members never get here (ProjectGate answers 404 first).
+            return;
+        }
         var user = await UserAsync();
         var snapshot = await Annotations.LoadAsync(user, ImageId);
         if (snapshot is null || snapshot.Context.Image.ProjectId != ProjectId)
@@ -473,7 +479,8 @@ public sealed partial class LabelingWorkspace
     {
         if (imageId == _loadedImageId)
         {
-            _selected = ids.Select(id => Guid.TryParse(id, out var g) ? g : Guid.Empty).Where(_regions.ContainsKey).ToHashSet();
+            // Not filtered by the regions known here: a shape just drawn is selected before the server has answered.
+            _selected = ids.Select(id => Guid.TryParse(id, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToHashSet();
             StateHasChanged();
         }
         return Task.CompletedTask;
