@@ -291,6 +291,68 @@ public sealed class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture
     }
 
     [Fact]
+    public async Task VerticesLockHideAndCopyPasteOntoTheNextImage()
+    {
+        await using var world = await OpenAsync(Fixtures.Good("coffee.png"));
+        var page = world.Page;
+        int next;
+        await using (var source = File.OpenRead(Fixtures.Good("horse.png")))
+        {
+            var ingest = world.App.Services.GetRequiredService<ImageIngestService>();
+            var admin = await world.App.NewDbContextAsync();
+            var uploader = await admin.Users.Where(u => u.Email == "admin@example.com").Select(u => u.Id).SingleAsync();
+            await admin.DisposeAsync();
+            next = Assert.Single(await ingest.IngestUploadAsync(world.Project, uploader, "horse.png", source)).ImageId!.Value;
+        }
+        await OpenImageAsync(world);
+        await page.Keyboard.PressAsync("p");
+        foreach (var (x, y) in new[] { (100.0, 100.0), (300.0, 100.0), (300.0, 300.0), (100.0, 300.0) })
+        {
+            await ClickAtAsync(page, x, y);
+        }
+        await page.Keyboard.PressAsync("Enter");
+        await SettledAsync(page, 1);
+        int Vertices(JsonElement g) => g.GetProperty("points").GetArrayLength() / 2;
+
+        await page.Keyboard.PressAsync("v");
+        await ClickAtAsync(page, 200, 200);
+        var (ex, ey) = await ClientAsync(page, 200, 100);
+        await page.Mouse.DblClickAsync(ex, ey);
+        await EventuallyAsync(async () => Vertices((await StoredAsync(world)).Single().Geometry) == 5, "a vertex inserted on the top edge");
+        var (vx, vy) = await ClientAsync(page, 300, 300);
+        await page.Keyboard.DownAsync("Alt");
+        await page.Mouse.ClickAsync(vx, vy);
+        await page.Keyboard.UpAsync("Alt");
+        await EventuallyAsync(async () => Vertices((await StoredAsync(world)).Single().Geometry) == 4, "the corner vertex deleted");
+
+        await page.Keyboard.PressAsync("Shift+L");
+        await EventuallyAsync(async () => await FlagsAsync(world) == (false, true), "the polygon locked");
+        await page.Keyboard.PressAsync("h");
+        await EventuallyAsync(async () => await FlagsAsync(world) == (true, true), "the polygon hidden");
+        await page.Keyboard.PressAsync("h");
+        await page.Keyboard.PressAsync("Shift+L");
+        await EventuallyAsync(async () => await FlagsAsync(world) == (false, false), "the polygon shown and unlocked");
+
+        await page.Keyboard.PressAsync("Control+c");
+        await page.Keyboard.PressAsync("n");
+        await Expect(page.Locator($"[data-testid=workspace][data-image-id='{next}']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
+        await page.Keyboard.PressAsync("Control+v");
+        await SettledAsync(page, 1);
+        var pasted = await StoredAsync(world with { Image = next });
+        Assert.Equal(ShapeKind.Polygon, Assert.Single(pasted).Kind);
+        Assert.Equal(4, Vertices(pasted[0].Geometry));
+        world.Browser.AssertNoErrors();
+    }
+
+    private static async Task<(bool Hidden, bool Locked)> FlagsAsync(World world)
+    {
+        await using var db = await world.App.NewDbContextAsync();
+        var sets = db.AnnotationSets.Where(s => s.ImageId == world.Image).Select(s => s.Id);
+        return await db.Regions.Where(r => sets.Contains(r.AnnotationSetId) && !r.IsDeleted).Select(r => ValueTuple.Create(r.Hidden, r.Locked)).SingleAsync();
+    }
+
+    [Fact]
     public async Task ATamperedOperationSentOverTheInteropChannelIsRefusedAndChangesNothing()
     {
         await using var world = await OpenAsync(Fixtures.Good("coffee.png"));
