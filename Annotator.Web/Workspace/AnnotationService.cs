@@ -163,13 +163,7 @@ public sealed class AnnotationService(
             switch (applied)
             {
                 case CreateRegionOp create when target is null:
-                    target = new Region(create.Region.Id, set.Id, create.Region.LabelId, versionId, create.Region.Kind,
-                        create.Region.Geometry, create.Region.Attributes, context.UserId, now);
-                    if (create.Region.ZOrder != 0 || create.Region.Hidden || create.Region.Locked)
-                    {
-                        target.Apply(new RegionChanges(ZOrder: create.Region.ZOrder, Hidden: create.Region.Hidden,
-                            Locked: create.Region.Locked), versionId, now);
-                    }
+                    target = new Region(create.Region, set.Id, versionId, context.UserId, now);
                     db.Regions.Add(target);
                     break;
                 case CreateRegionOp restore:

@@ -153,26 +153,42 @@ public sealed partial class LabelingWorkspace
     {
         var image = snapshot.Context.Image;
         var url = $"/images/{image.Id}/file";
-        var options = new JsonObject
+        var imageJson = new JsonObject
         {
-            ["image"] = new JsonObject
+            ["id"] = image.Id,
+            ["width"] = image.Width,
+            ["height"] = image.Height,
+            // One level, one tile (the display file) for now; the gigapixel work adds levels of real tiles.
+            ["tiles"] = new JsonObject
             {
-                ["id"] = image.Id,
-                ["width"] = image.Width,
-                ["height"] = image.Height,
-                // One level, one tile (the display file) for now; the gigapixel work adds levels of real tiles.
-                ["tiles"] = new JsonObject
-                {
-                    ["tileSize"] = Math.Max(image.Width, image.Height),
-                    ["levels"] = new JsonArray(new JsonObject { ["level"] = 0, ["width"] = image.Width, ["height"] = image.Height, ["url"] = url }),
-                },
+                ["tileSize"] = Math.Max(image.Width, image.Height),
+                ["levels"] = new JsonArray(new JsonObject { ["level"] = 0, ["width"] = image.Width, ["height"] = image.Height, ["url"] = url }),
             },
-            ["labels"] = new JsonArray((snapshot.Context.Taxonomy?.Labels ?? []).Select(LabelJson).ToArray()),
-            ["regions"] = new JsonArray(snapshot.Regions.Select(r => JsonNode.Parse(OperationJson.SerializeRegion(r.Data, r.Revision))).ToArray()),
-            ["readOnly"] = ReadOnly,
-            ["userId"] = snapshot.Context.UserId,
         };
-        return options.ToJsonString();
+        // Written straight to UTF-8: with tens of thousands of regions this is the page's biggest payload.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WritePropertyName("image");
+            imageJson.WriteTo(json);
+            json.WriteStartArray("labels");
+            foreach (var label in snapshot.Context.Taxonomy?.Labels ?? [])
+            {
+                LabelJson(label).WriteTo(json);
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("regions");
+            foreach (var region in snapshot.Regions)
+            {
+                json.WriteRawValue(OperationJson.SerializeRegion(region.Data, region.Revision), skipInputValidation: true);
+            }
+            json.WriteEndArray();
+            json.WriteBoolean("readOnly", ReadOnly);
+            json.WriteString("userId", snapshot.Context.UserId);
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static JsonNode LabelJson(LabelDefinition label) => new JsonObject
