@@ -26,21 +26,3 @@ public sealed record RegionItem(Guid Id, Guid LabelId, ShapeKind Kind, string At
     /// <summary>The attribute values by attribute id.</summary>
     public JsonObject AttributeValues() => JsonNode.Parse(Attributes) as JsonObject ?? [];
 }
-
-/// <summary>Human names of shape kinds.</summary>
-public static class ShapeKindText
-{
-    /// <summary>"rotated box", "keypoints"…</summary>
-    public static string Of(ShapeKind kind) => kind switch
-    {
-        ShapeKind.Box => "box",
-        ShapeKind.RotatedBox => "rotated box",
-        ShapeKind.Polygon => "polygon",
-        ShapeKind.Polyline => "polyline",
-        ShapeKind.Point => "point",
-        ShapeKind.Ellipse => "ellipse",
-        ShapeKind.Keypoints => "keypoints",
-        ShapeKind.Mask => "mask",
-        _ => kind.ToString(),
-    };
-}

@@ -198,7 +198,7 @@ public sealed partial class LabelingWorkspace
         ["color"] = label.Color,
         ["hotkey"] = label.Hotkey,
         ["deprecated"] = label.Deprecated,
-        ["shapeKinds"] = new JsonArray(label.ShapeKinds.Select(k => (JsonNode?)KindName(k)).ToArray()),
+        ["shapeKinds"] = new JsonArray(label.ShapeKinds.Select(k => (JsonNode?)ShapeKindNames.ToJson(k)).ToArray()),
         ["skeleton"] = label.Skeleton is not { } skeleton ? null : new JsonObject
         {
             ["points"] = new JsonArray(skeleton.Points.Select(p => (JsonNode?)p).ToArray()),
@@ -206,8 +206,6 @@ public sealed partial class LabelingWorkspace
             ["layout"] = skeleton.Layout is null ? null : new JsonArray(skeleton.Layout.Select(p => (JsonNode?)new JsonArray(p[0], p[1])).ToArray()),
         },
     };
-
-    private static string KindName(ShapeKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
 
     /// <summary>An operation the canvas sent: apply it, keep the panel in step, answer with the result JSON.</summary>
     private async Task<string> SubmitFromCanvasAsync(int imageId, string json)
