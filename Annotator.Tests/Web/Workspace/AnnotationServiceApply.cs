@@ -195,6 +195,26 @@ public abstract class AnnotationServiceApply<TApp>(TApp fixture) where TApp : Ap
     }
 
     [Fact]
+    public async Task LabelersCannotChangeAnAcceptedImage()
+    {
+        var world = await BuildAsync(App);
+        await using (var db = await App.NewDbContextAsync())
+        {
+            var image = await db.Images.SingleAsync(i => i.Id == world.Image);
+            image.SetStatus(ImageStatus.Accepted);
+            await db.SaveChangesAsync();
+        }
+
+        var outcome = await Service.ApplyJsonAsync(world.Labeler, world.Image, CreateBox(world, Guid.NewGuid()));
+
+        Assert.False(outcome.Ok);
+        Assert.Contains("accepted", outcome.Error);
+        Assert.Equal("A reviewer accepted this image; it can no longer be changed by labelers.",
+            (await Service.LoadAsync(world.Labeler, world.Image))!.Context.WhyReadOnly);
+        Assert.Equal((0, 0, 1L, ImageStatus.Accepted), await StateAsync(world.Image));
+    }
+
+    [Fact]
     public async Task AnswersAreStoredAndValidated()
     {
         var world = await BuildAsync(App);
