@@ -60,7 +60,7 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
     }
 
     [Fact]
-    public async Task TheSaveIndicatorTellsWhenTheBrowserIsOffline()
+    public async Task TheSaveIndicatorTellsWhenTheBrowserOrTheServerIsOffline()
     {
         TestEnvironment.RequireChromium();
         await using var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
@@ -80,5 +80,9 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
         await Expect(page.GetByTestId("save-status")).ToContainTextAsync("Offline");
         await page.Context.SetOfflineAsync(false);
         await Expect(page.GetByTestId("save-status")).ToHaveAttributeAsync("data-state", "saved");
+
+        // The server goes away: Blazor's reconnect dialog comes up and the indicator says the edits are not saved.
+        await app.DisposeAsync();
+        await Expect(page.GetByTestId("save-status")).ToHaveAttributeAsync("data-state", "offline");
     }
 }

@@ -54,13 +54,15 @@ export function open(host, status, dotNetRef, optionsJson) {
     },
   };
 
-  // Blazor shows its reconnect dialog while the circuit is down; its classes tell us the state.
+  // Blazor shows its reconnect dialog (#components-reconnect-modal) while the circuit is down and hides it once the
+  // circuit is back: whether it is showing is the state of the connection.
   const reconnect = new MutationObserver(() => {
     const modal = document.getElementById('components-reconnect-modal');
-    const showing = !!modal && [...modal.classList].some(c => c.startsWith('components-reconnect-') && c !== 'components-reconnect-hide');
+    const style = modal ? getComputedStyle(modal) : null;
+    const showing = !!style && style.display !== 'none' && style.visibility !== 'hidden';
     if (showing !== disconnected) { disconnected = showing; render(); }
   });
-  reconnect.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+  reconnect.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'style', 'open'] });
   window.addEventListener('online', render);
   window.addEventListener('offline', render);
   render();
