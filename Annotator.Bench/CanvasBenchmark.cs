@@ -116,7 +116,8 @@ internal static class CanvasBenchmark
             stamps.push(await frame());
             const m = ws.metrics();
             return { stamps, frames: m.frames.slice(-steps), engineIntervals: m.intervals.slice(-(steps - 1)),
-              zoomStart, zoomMax, zoomEnd: m.zoom, drawnMin: Number.isFinite(drawnMin) ? drawnMin : -1, lastFullDrawMs: m.lastFullDrawMs, longFrames: longFrames() };
+              zoomStart, zoomMax, zoomEnd: m.zoom, drawnMin: Number.isFinite(drawnMin) ? drawnMin : -1, lastFullDrawMs: m.lastFullDrawMs,
+              lastFullDrawSlices: m.lastFullDrawSlices ?? 1, lastFullDrawMaxSliceMs: m.lastFullDrawMaxSliceMs ?? m.lastFullDrawMs, longFrames: longFrames() };
           };
           return await bounded(run(), 30000, 'the zoom sweep');
         }
@@ -148,6 +149,7 @@ internal static class CanvasBenchmark
             const m = ws.metrics();
             return { stamps, frames: m.frames.slice(-steps), engineIntervals: m.intervals.slice(-(steps - 1)),
               drawnMin: m.drawn, zoomStart: m.zoom, zoomMax: m.zoom, zoomEnd: m.zoom, lastFullDrawMs: m.lastFullDrawMs,
+              lastFullDrawSlices: m.lastFullDrawSlices ?? 1, lastFullDrawMaxSliceMs: m.lastFullDrawMaxSliceMs ?? m.lastFullDrawMs,
               longFrames: longFrames() };
           };
           return await bounded(run(), 30000, 'the pan');
@@ -257,7 +259,8 @@ internal static class CanvasBenchmark
             $"zoom {sweep.ZoomStart:0.###}→{sweep.ZoomMax:0.###}→{sweep.ZoomEnd:0.###}: interval median {Stats.Median(sweep.Intervals):N1} p95 " +
             $"{Stats.Quantile(sweep.Intervals, 0.95):N1} max {sweep.Intervals.Max():N1}; engine draw median {Stats.Median(sweep.Frames):N1} p95 " +
             $"{Stats.Quantile(sweep.Frames, 0.95):N1} ms; engine intervals median {Stats.Median(sweep.EngineIntervals):N1} p95 {Stats.Quantile(sweep.EngineIntervals, 0.95):N1}; " +
-            $"last full draw {sweep.LastFullDrawMs:N1} ms; {sweep.LongFrames}; load {LoadAverage()}");
+            $"last full draw {sweep.LastFullDrawMs:N1} ms in {sweep.LastFullDrawSlices} frame(s), longest {sweep.LastFullDrawMaxSliceMs:N1} ms; " +
+            $"{sweep.LongFrames}; load {LoadAverage()}");
         _ = cancellationToken;
         return result;
     }
@@ -544,9 +547,13 @@ internal static class CanvasBenchmark
         public override string ToString() => $"{Count} long frames ({Total:N0} ms: script {Script:N0}, rendering {Render:N0}, longest {Max:N0})";
     }
 
-    /// <summary>A sweep or pan: rAF timestamps and the engine's per-frame figures.</summary>
+    /// <summary>
+    /// A sweep or pan: rAF timestamps and the engine's per-frame figures. The last full annotation draw may have been
+    /// spread over several frames: LastFullDrawMs is its total, LastFullDrawMaxSliceMs its longest frame.
+    /// </summary>
     internal sealed record FrameRun(double[] Stamps, double[] Frames, double[] EngineIntervals, double ZoomStart, double ZoomMax,
-        double ZoomEnd, double DrawnMin, double LastFullDrawMs, LongFrames LongFrames)
+        double ZoomEnd, double DrawnMin, double LastFullDrawMs, double LastFullDrawSlices, double LastFullDrawMaxSliceMs,
+        LongFrames LongFrames)
     {
         /// <summary>rAF-to-rAF intervals.</summary>
         public double[] Intervals => Stamps.Zip(Stamps.Skip(1), (a, b) => b - a).ToArray();
