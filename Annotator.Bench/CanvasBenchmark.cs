@@ -316,6 +316,8 @@ internal static class CanvasBenchmark
         var errors = Errors(page);
         var open = await OpenAsync(page, projectId, imageId);
         var pan = Parse<FrameRun>(await page.EvaluateAsync<JsonElement>(PanScript, new object[] { Steps, 4, 2 }));
+        await page.WaitForTimeoutAsync(500);
+        var rests = Parse<FrameRun>(await page.EvaluateAsync<JsonElement>(PauseScript, new object[] { 4, 10, 60, 600 }));
         // Back to the fitted view the drag target was computed for, and let it rest.
         await page.EvaluateAsync("() => window.annotatorWorkspace.fit()");
         await page.WaitForTimeoutAsync(500);
@@ -354,7 +356,10 @@ internal static class CanvasBenchmark
             $"drag start: event→drawn {first.AfterDraw - first.Event:N1}, event→frame done {first.AfterFrame - first.Event:N1} " +
             $"(handler→frame done {first.AfterFrame - first.Handler:N1}) ms; next 10 moves event→frame done median {Stats.Median(later):N1} max {later.Max():N1} ms; load {LoadAverage()}");
         _ = cancellationToken;
-        return new RunResult(open, pan, new DragResult(first, later));
+        Console.WriteLine($"  run {run} rests:    polygons, zoom bursts with rests: interval median {Stats.Median(rests.Intervals):N1} p95 {Stats.Quantile(rests.Intervals, 0.95):N1} " +
+            $"max {rests.Intervals.Max():N1}; full draws at rest up to {rests.LastFullDrawMs:N1} ms, up to {rests.LastFullDrawSlices} frame(s), " +
+            $"longest frame of one {rests.LastFullDrawMaxSliceMs:N1} ms; {rests.LongFrames}; load {LoadAverage()}");
+        return new RunResult(open, pan, new DragResult(first, later)) { Rests = rests };
     }
 
     /// <summary>Navigates to the workspace and waits for data-ready; returns page-open and the engine's first-draw time.</summary>
@@ -560,9 +565,11 @@ internal static class CanvasBenchmark
         Console.WriteLine($"  zoom: engine draw median / p95                  {Figures(boxes.Select(r => Stats.Median(r.Frames.Frames)), "N2")} / {Figures(boxes.Select(r => Stats.Quantile(r.Frames.Frames, 0.95)))}");
         Console.WriteLine($"  zoom: engine intervals median / p95             {Figures(boxes.Select(r => Stats.Median(r.Frames.EngineIntervals)))} / {Figures(boxes.Select(r => Stats.Quantile(r.Frames.EngineIntervals, 0.95)))}");
         Console.WriteLine($"  zoom with rests: frame interval p95 / max        {Figures(boxes.Select(r => Stats.Quantile(r.Rests!.Intervals, 0.95)))} / {Figures(boxes.Select(r => r.Rests!.Intervals.Max()))}");
-        Console.WriteLine($"  zoom with rests: longest full-draw frame        {Figures(boxes.Select(r => r.Rests!.LastFullDrawMaxSliceMs))}; long frames {string.Join(", ", boxes.Select(r => r.Rests!.LongFrames.Count))}");
+        Console.WriteLine($"  zoom with rests: longest full-draw frame        {Figures(boxes.Select(r => r.Rests!.LastFullDrawMaxSliceMs))} (whole draw up to {Figures(boxes.Select(r => r.Rests!.LastFullDrawMs))}); long frames {string.Join(", ", boxes.Select(r => r.Rests!.LongFrames.Count))}");
         Console.WriteLine($"  polygons: page open / firstDrawMs               {Figures(polygons.Select(r => r.Open.ReadyMs), "N0")} / {Figures(polygons.Select(r => r.Open.FirstDrawMs), "N0")}");
         Console.WriteLine($"  pan: frame interval median                      {Figures(panMedian)}  target ≤ {FrameTargetMs}: {MetFrame(Stats.Median(panMedian), FrameTargetMs)}");
+        Console.WriteLine($"  polygons, zoom with rests: interval p95 / max   {Figures(polygons.Select(r => Stats.Quantile(r.Rests!.Intervals, 0.95)))} / {Figures(polygons.Select(r => r.Rests!.Intervals.Max()))}");
+        Console.WriteLine($"  polygons, zoom with rests: longest draw frame  {Figures(polygons.Select(r => r.Rests!.LastFullDrawMaxSliceMs))} (whole draw up to {Figures(polygons.Select(r => r.Rests!.LastFullDrawMs))}); long frames {string.Join(", ", polygons.Select(r => r.Rests!.LongFrames.Count))}");
         Console.WriteLine($"  pan: frame interval p95                         {Figures(polygons.Select(r => Stats.Quantile(r.Frames.Intervals, 0.95)))}");
         Console.WriteLine($"  pan: engine draw median / p95                   {Figures(polygons.Select(r => Stats.Median(r.Frames.Frames)), "N2")} / {Figures(polygons.Select(r => Stats.Quantile(r.Frames.Frames, 0.95)))}");
         Console.WriteLine($"  drag start: move event → frame painted          {Figures(drag)}  target ≤ {DragTargetMs}: {Met(Stats.Median(drag), DragTargetMs)}");
@@ -576,7 +583,7 @@ internal static class CanvasBenchmark
     /// <summary>What a scenario run measured.</summary>
     private sealed record RunResult(OpenResult Open, FrameRun Frames, DragResult? Drag)
     {
-        /// <summary>The zoom bursts with rests (boxes only).</summary>
+        /// <summary>The zoom bursts with rests.</summary>
         public FrameRun? Rests { get; init; }
     }
 
