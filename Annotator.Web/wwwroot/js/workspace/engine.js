@@ -94,7 +94,10 @@ export class Engine {
             l.canvas.width = Math.round(w * this.dpr);
             l.canvas.height = Math.round(h * this.dpr);
         }
+        // the canvases are blank now: the next full draw is done in one go
         this.job = null;
+        this.annotations.canvas.style.transform = '';
+        this.shifted = false;
         this.view.resize(w, h);
         this.sized = true;
         this.parts.onResize();
@@ -197,7 +200,7 @@ export class Engine {
         const t0 = performance.now();
         const m = this.parts.metrics;
         const slow = this.firstDone && this.fullCost > BUDGET_MS;
-        if (slow && (animating || this.annotationView !== this.view.version)) {
+        if (slow && (animating || this.shifted)) {
             this.#shift();
             if (animating) m.frame(performance.now() - t0, false);
             else this.#startSliced(t0);
