@@ -18,7 +18,8 @@ namespace Annotator.Bench;
 
 /// <summary>
 /// The labeling workspace with 10,000 shapes on one image, in Debian's headless Chromium: how long the page takes to
-/// draw them all, frame times of a wheel-zoom sweep over 10,000 boxes, of a middle-button pan over 10,000 20-vertex
+/// draw them all, frame times of a wheel-zoom sweep over 10,000 boxes (and of zoom bursts with rests, where the full
+/// redraw at the new scale happens), of a middle-button pan over 10,000 20-vertex
 /// polygons, and the time from the pointer move that starts dragging one polygon to the painted frame. Each scenario
 /// runs in a fresh browser context (no cache) and page, three times.
 /// </summary>
@@ -116,9 +117,44 @@ internal static class CanvasBenchmark
             stamps.push(await frame());
             const m = ws.metrics();
             return { stamps, frames: m.frames.slice(-steps), engineIntervals: m.intervals.slice(-(steps - 1)),
-              zoomStart, zoomMax, zoomEnd: m.zoom, drawnMin: Number.isFinite(drawnMin) ? drawnMin : -1, lastFullDrawMs: m.lastFullDrawMs, longFrames: longFrames() };
+              zoomStart, zoomMax, zoomEnd: m.zoom, drawnMin: Number.isFinite(drawnMin) ? drawnMin : -1, lastFullDrawMs: m.lastFullDrawMs,
+              lastFullDrawSlices: m.lastFullDrawSlices ?? 1, lastFullDrawMaxSliceMs: m.lastFullDrawMaxSliceMs ?? m.lastFullDrawMs, longFrames: longFrames() };
           };
           return await bounded(run(), 30000, 'the zoom sweep');
+        }
+        """;
+
+    /// <summary>
+    /// Zoom bursts with rests: per burst, one wheel event per animation frame (in, then out in the next burst), then
+    /// the view rests long enough for the engine's full redraw at the new scale (it follows 140 ms after the last
+    /// change). Returns the rAF timestamps of the whole sequence, rests included, and how the last full draw went.
+    /// </summary>
+    private const string PauseScript = "async ([bursts, steps, delta, restMs]) => {" + Helpers + """
+          const ws = window.annotatorWorkspace;
+          const host = document.querySelector('[data-testid=canvas]');
+          const box = host.getBoundingClientRect();
+          const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
+          const run = async () => {
+            await frame();
+            const longFrames = watchLongFrames();
+            const stamps = [], full = [];
+            for (let b = 0; b < bursts; b++) {
+              for (let i = 0; i < steps; i++) {
+                stamps.push(await frame());
+                host.dispatchEvent(new WheelEvent('wheel', { deltaY: b % 2 ? delta : -delta, deltaMode: 0,
+                  clientX: cx, clientY: cy, bubbles: true, cancelable: true }));
+              }
+              const t0 = performance.now();
+              while (performance.now() - t0 < restMs) stamps.push(await frame());
+              const m = ws.metrics();
+              full.push([m.lastFullDrawMs, m.lastFullDrawSlices ?? 1, m.lastFullDrawMaxSliceMs ?? m.lastFullDrawMs]);
+            }
+            const m = ws.metrics();
+            return { stamps, frames: m.frames.slice(-steps), engineIntervals: [], zoomStart: 0, zoomMax: 0, zoomEnd: m.zoom,
+              drawnMin: m.drawn, lastFullDrawMs: Math.max(...full.map((f) => f[0])), lastFullDrawSlices: Math.max(...full.map((f) => f[1])),
+              lastFullDrawMaxSliceMs: Math.max(...full.map((f) => f[2])), longFrames: longFrames() };
+          };
+          return await bounded(run(), 30000, 'the zoom with rests');
         }
         """;
 
@@ -148,6 +184,7 @@ internal static class CanvasBenchmark
             const m = ws.metrics();
             return { stamps, frames: m.frames.slice(-steps), engineIntervals: m.intervals.slice(-(steps - 1)),
               drawnMin: m.drawn, zoomStart: m.zoom, zoomMax: m.zoom, zoomEnd: m.zoom, lastFullDrawMs: m.lastFullDrawMs,
+              lastFullDrawSlices: m.lastFullDrawSlices ?? 1, lastFullDrawMaxSliceMs: m.lastFullDrawMaxSliceMs ?? m.lastFullDrawMs,
               longFrames: longFrames() };
           };
           return await bounded(run(), 30000, 'the pan');
@@ -252,12 +289,20 @@ internal static class CanvasBenchmark
         // 60 events of deltaY ±60 px (zoom ×1.094 each): from fit to ~15× fit and back.
         var sweep = Parse<FrameRun>(await page.EvaluateAsync<JsonElement>(ZoomScript, new object[] { Steps, 60 }));
         ThrowOnErrors(errors);
-        var result = new RunResult(open, sweep, null);
+        // Then, from fit: 4 bursts of 10 wheel events (in, out, in, out), each followed by 600 ms at rest.
+        await page.WaitForTimeoutAsync(500);
+        var rests = Parse<FrameRun>(await page.EvaluateAsync<JsonElement>(PauseScript, new object[] { 4, 10, 60, 600 }));
+        ThrowOnErrors(errors);
+        var result = new RunResult(open, sweep, null) { Rests = rests };
         Console.WriteLine($"  run {run} boxes:    open {open.ReadyMs,6:N0} ms, firstDrawMs {open.FirstDrawMs,6:N0}, drawn {open.Drawn:N0}/{open.Shapes:N0}; " +
             $"zoom {sweep.ZoomStart:0.###}→{sweep.ZoomMax:0.###}→{sweep.ZoomEnd:0.###}: interval median {Stats.Median(sweep.Intervals):N1} p95 " +
             $"{Stats.Quantile(sweep.Intervals, 0.95):N1} max {sweep.Intervals.Max():N1}; engine draw median {Stats.Median(sweep.Frames):N1} p95 " +
             $"{Stats.Quantile(sweep.Frames, 0.95):N1} ms; engine intervals median {Stats.Median(sweep.EngineIntervals):N1} p95 {Stats.Quantile(sweep.EngineIntervals, 0.95):N1}; " +
-            $"last full draw {sweep.LastFullDrawMs:N1} ms; {sweep.LongFrames}; load {LoadAverage()}");
+            $"last full draw {sweep.LastFullDrawMs:N1} ms in {sweep.LastFullDrawSlices} frame(s), longest {sweep.LastFullDrawMaxSliceMs:N1} ms; " +
+            $"{sweep.LongFrames}; load {LoadAverage()}");
+        Console.WriteLine($"  run {run} rests:    zoom bursts with rests: interval median {Stats.Median(rests.Intervals):N1} p95 {Stats.Quantile(rests.Intervals, 0.95):N1} " +
+            $"max {rests.Intervals.Max():N1}; full draws at rest up to {rests.LastFullDrawMs:N1} ms, up to {rests.LastFullDrawSlices} frame(s), " +
+            $"longest frame of one {rests.LastFullDrawMaxSliceMs:N1} ms; {rests.LongFrames}; load {LoadAverage()}");
         _ = cancellationToken;
         return result;
     }
@@ -271,6 +316,8 @@ internal static class CanvasBenchmark
         var errors = Errors(page);
         var open = await OpenAsync(page, projectId, imageId);
         var pan = Parse<FrameRun>(await page.EvaluateAsync<JsonElement>(PanScript, new object[] { Steps, 4, 2 }));
+        await page.WaitForTimeoutAsync(500);
+        var rests = Parse<FrameRun>(await page.EvaluateAsync<JsonElement>(PauseScript, new object[] { 4, 10, 60, 600 }));
         // Back to the fitted view the drag target was computed for, and let it rest.
         await page.EvaluateAsync("() => window.annotatorWorkspace.fit()");
         await page.WaitForTimeoutAsync(500);
@@ -309,7 +356,10 @@ internal static class CanvasBenchmark
             $"drag start: event→drawn {first.AfterDraw - first.Event:N1}, event→frame done {first.AfterFrame - first.Event:N1} " +
             $"(handler→frame done {first.AfterFrame - first.Handler:N1}) ms; next 10 moves event→frame done median {Stats.Median(later):N1} max {later.Max():N1} ms; load {LoadAverage()}");
         _ = cancellationToken;
-        return new RunResult(open, pan, new DragResult(first, later));
+        Console.WriteLine($"  run {run} rests:    polygons, zoom bursts with rests: interval median {Stats.Median(rests.Intervals):N1} p95 {Stats.Quantile(rests.Intervals, 0.95):N1} " +
+            $"max {rests.Intervals.Max():N1}; full draws at rest up to {rests.LastFullDrawMs:N1} ms, up to {rests.LastFullDrawSlices} frame(s), " +
+            $"longest frame of one {rests.LastFullDrawMaxSliceMs:N1} ms; {rests.LongFrames}; load {LoadAverage()}");
+        return new RunResult(open, pan, new DragResult(first, later)) { Rests = rests };
     }
 
     /// <summary>Navigates to the workspace and waits for data-ready; returns page-open and the engine's first-draw time.</summary>
@@ -514,8 +564,12 @@ internal static class CanvasBenchmark
         Console.WriteLine($"  zoom: frame interval p95                        {Figures(zoomP95)}  target ≤ {FrameP95TargetMs}: {MetFrame(Stats.Median(zoomP95), FrameP95TargetMs)}");
         Console.WriteLine($"  zoom: engine draw median / p95                  {Figures(boxes.Select(r => Stats.Median(r.Frames.Frames)), "N2")} / {Figures(boxes.Select(r => Stats.Quantile(r.Frames.Frames, 0.95)))}");
         Console.WriteLine($"  zoom: engine intervals median / p95             {Figures(boxes.Select(r => Stats.Median(r.Frames.EngineIntervals)))} / {Figures(boxes.Select(r => Stats.Quantile(r.Frames.EngineIntervals, 0.95)))}");
+        Console.WriteLine($"  zoom with rests: frame interval p95 / max        {Figures(boxes.Select(r => Stats.Quantile(r.Rests!.Intervals, 0.95)))} / {Figures(boxes.Select(r => r.Rests!.Intervals.Max()))}");
+        Console.WriteLine($"  zoom with rests: longest full-draw frame        {Figures(boxes.Select(r => r.Rests!.LastFullDrawMaxSliceMs))} (whole draw up to {Figures(boxes.Select(r => r.Rests!.LastFullDrawMs))}); long frames {string.Join(", ", boxes.Select(r => r.Rests!.LongFrames.Count))}");
         Console.WriteLine($"  polygons: page open / firstDrawMs               {Figures(polygons.Select(r => r.Open.ReadyMs), "N0")} / {Figures(polygons.Select(r => r.Open.FirstDrawMs), "N0")}");
         Console.WriteLine($"  pan: frame interval median                      {Figures(panMedian)}  target ≤ {FrameTargetMs}: {MetFrame(Stats.Median(panMedian), FrameTargetMs)}");
+        Console.WriteLine($"  polygons, zoom with rests: interval p95 / max   {Figures(polygons.Select(r => Stats.Quantile(r.Rests!.Intervals, 0.95)))} / {Figures(polygons.Select(r => r.Rests!.Intervals.Max()))}");
+        Console.WriteLine($"  polygons, zoom with rests: longest draw frame  {Figures(polygons.Select(r => r.Rests!.LastFullDrawMaxSliceMs))} (whole draw up to {Figures(polygons.Select(r => r.Rests!.LastFullDrawMs))}); long frames {string.Join(", ", polygons.Select(r => r.Rests!.LongFrames.Count))}");
         Console.WriteLine($"  pan: frame interval p95                         {Figures(polygons.Select(r => Stats.Quantile(r.Frames.Intervals, 0.95)))}");
         Console.WriteLine($"  pan: engine draw median / p95                   {Figures(polygons.Select(r => Stats.Median(r.Frames.Frames)), "N2")} / {Figures(polygons.Select(r => Stats.Quantile(r.Frames.Frames, 0.95)))}");
         Console.WriteLine($"  drag start: move event → frame painted          {Figures(drag)}  target ≤ {DragTargetMs}: {Met(Stats.Median(drag), DragTargetMs)}");
@@ -527,7 +581,11 @@ internal static class CanvasBenchmark
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
     /// <summary>What a scenario run measured.</summary>
-    private sealed record RunResult(OpenResult Open, FrameRun Frames, DragResult? Drag);
+    private sealed record RunResult(OpenResult Open, FrameRun Frames, DragResult? Drag)
+    {
+        /// <summary>The zoom bursts with rests.</summary>
+        public FrameRun? Rests { get; init; }
+    }
 
     /// <summary>Page open: ms from navigation start to data-ready, and the engine's firstDrawMs.</summary>
     private sealed record OpenResult(double ReadyMs, double FirstDrawMs, int Drawn, int Shapes);
@@ -544,9 +602,13 @@ internal static class CanvasBenchmark
         public override string ToString() => $"{Count} long frames ({Total:N0} ms: script {Script:N0}, rendering {Render:N0}, longest {Max:N0})";
     }
 
-    /// <summary>A sweep or pan: rAF timestamps and the engine's per-frame figures.</summary>
+    /// <summary>
+    /// A sweep or pan: rAF timestamps and the engine's per-frame figures. The last full annotation draw may have been
+    /// spread over several frames: LastFullDrawMs is its total, LastFullDrawMaxSliceMs its longest frame.
+    /// </summary>
     internal sealed record FrameRun(double[] Stamps, double[] Frames, double[] EngineIntervals, double ZoomStart, double ZoomMax,
-        double ZoomEnd, double DrawnMin, double LastFullDrawMs, LongFrames LongFrames)
+        double ZoomEnd, double DrawnMin, double LastFullDrawMs, double LastFullDrawSlices, double LastFullDrawMaxSliceMs,
+        LongFrames LongFrames)
     {
         /// <summary>rAF-to-rAF intervals.</summary>
         public double[] Intervals => Stamps.Zip(Stamps.Skip(1), (a, b) => b - a).ToArray();

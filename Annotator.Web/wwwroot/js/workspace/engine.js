@@ -4,9 +4,11 @@
  * pixels. Redraws are requested with invalidate() and happen in one requestAnimationFrame callback, never in event
  * handlers. When the view moves and a full annotation draw costs more than the frame budget, the annotation canvas
  * keeps its last full draw and is moved by a CSS transform (the compositor scales it, nothing is re-rasterised); a
- * full draw follows once the view rests.
+ * full draw follows once the view rests, spread over frames into a back canvas (SlicedDraw) that replaces the visible
+ * one when complete, so no frame is blocked for long; the transformed old draw stays on screen meanwhile.
  */
 import { BULK, drawRegions } from './render.js';
+import { SlicedDraw } from './sliced-draw.js';
 
 /** @typedef {import('./viewport.js').Viewport} Viewport */
 /** @typedef {import('./region-store.js').RegionStore} RegionStore */
@@ -14,8 +16,10 @@ import { BULK, drawRegions } from './render.js';
 /** @typedef {import('./metrics.js').Metrics} Metrics */
 /** @typedef {import('./tools/tool.js').Label} Label */
 
-/** A full annotation draw slower than this (ms) is replaced by a blit while the view moves. */
+/** A full annotation draw slower than this (ms) is replaced by a blit while the view moves, and sliced once it rests. */
 const BUDGET_MS = 8;
+/** Time (ms) one slice of a sliced full draw may take, per frame (overshoots by up to one chunk of shapes). */
+const SLICE_MS = 6;
 /** The view counts as animating this long (ms) after its last change. */
 const SETTLE_MS = 140;
 /** Margin (CSS px) around the view in which regions are still drawn; also the padding of partial repaints. */
@@ -35,7 +39,11 @@ export class Engine {
         this.view = parts.viewport;
         this.image = this.#layer('image');
         this.annotations = this.#layer('annotations');
+        /** the annotation layer's twin outside the document, where sliced full draws happen */
+        this.back = this.#layer('annotations', false);
         this.overlay = this.#layer('overlay');
+        /** @type {SlicedDraw|null} full annotation draw in progress on the back layer */
+        this.job = null;
         /** the annotation canvas is CSS-transformed (showing an older view) */
         this.shifted = false;
         /** @type {{scale:number, ox:number, oy:number}} view of the last full annotation draw */
@@ -47,6 +55,10 @@ export class Engine {
         this.damage = [];
         /** overview style of the last full draw, kept by partial repaints */
         this.bulk = false;
+        /** ms a full draw at the current view is expected to take (the last one's, or an estimate) */
+        this.fullCost = 0;
+        /** ms per region in view of the last full draw */
+        this.regionCost = 0;
         this.dirty = { image: true, annotations: true, overlay: true };
         this.imageView = -1;
         this.annotationView = -1;
@@ -61,15 +73,15 @@ export class Engine {
         this.resizeObserver.observe(host);
     }
 
-    /** @param {string} name */
-    #layer(name) {
+    /** @param {string} name @param {boolean} [attach] add to the host (the back layer is not) */
+    #layer(name, attach = true) {
         const canvas = document.createElement('canvas');
         canvas.className = `ws-layer ws-${name}`;
         // inline too, so the first measurement is right before workspace.css has loaded
         Object.assign(canvas.style, {
             position: 'absolute', left: '0', top: '0', width: '100%', height: '100%', pointerEvents: 'none', transformOrigin: '0 0',
         });
-        this.host.appendChild(canvas);
+        if (attach) this.host.appendChild(canvas);
         const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d', { alpha: true }));
         return { canvas, ctx };
     }
@@ -78,10 +90,14 @@ export class Engine {
         const w = this.host.clientWidth, h = this.host.clientHeight;
         if (!w || !h) return;
         this.dpr = window.devicePixelRatio || 1;
-        for (const l of [this.image, this.annotations, this.overlay]) {
+        for (const l of [this.image, this.annotations, this.back, this.overlay]) {
             l.canvas.width = Math.round(w * this.dpr);
             l.canvas.height = Math.round(h * this.dpr);
         }
+        // the canvases are blank now: the next full draw is done in one go
+        this.job = null;
+        this.annotations.canvas.style.transform = '';
+        this.shifted = false;
         this.view.resize(w, h);
         this.sized = true;
         this.parts.onResize();
@@ -144,10 +160,13 @@ export class Engine {
         const storeDamage = this.parts.store.takeDamage();
         if (storeDamage === null) this.dirty.annotations = true;
         else this.damage.push(...storeDamage);
-        if (this.dirty.annotations || this.annotationView !== v) this.#drawAnnotations(animating);
+        // a sliced draw is dropped when the view moves (it starts again once the view rests) or everything changed
+        if (this.job && (this.dirty.annotations || this.job.version !== v)) this.job = null;
+        if (this.job) this.#continueSliced(performance.now());
+        else if (this.dirty.annotations || this.annotationView !== v) this.#drawAnnotations(animating);
         else if (this.damage.length) this.#drawPartial();
         if (this.dirty.overlay) this.#drawOverlay();
-        if (animating || this.annotationView !== v || this.dirty.annotations) this.#schedule();
+        if (animating || this.annotationView !== v || this.dirty.annotations || this.job) this.#schedule();
         else if (!this.firstDone && this.imageComplete && this.parts.metrics.firstDrawMs !== null) {
             this.firstDone = true;
             this.parts.onFirstDraw();
@@ -172,38 +191,106 @@ export class Engine {
         this.dirty.image = false;
     }
 
-    /** @param {boolean} animating */
+    /**
+     * A full draw, or (when that is slow) the last one moved by a CSS transform while the view animates, and a sliced
+     * full draw once it rests. Regions changed while the view moves wait for that full draw.
+     * @param {boolean} animating
+     */
     #drawAnnotations(animating) {
         const t0 = performance.now();
         const m = this.parts.metrics;
-        // damage that arrives while the view moves waits for the full draw when it rests
-        const full = this.dirty.annotations || !animating || m.lastFullDrawMs <= BUDGET_MS || !this.firstDone;
-        const { ctx, canvas } = this.annotations;
-        if (full) {
-            ctx.setTransform(1, 0, 0, 1, 0, 0);
-            ctx.clearRect(0, 0, canvas.width, canvas.height);
-            this.#toImage(ctx, this.view);
-            const r = this.view.visibleRect(), pad = MARGIN / this.view.scale;
-            const list = this.parts.store.query(r.x - pad, r.y - pad, r.w + 2 * pad, r.h + 2 * pad);
-            this.bulk = list.length > BULK;
-            m.drawn = drawRegions(ctx, list, this.view.scale, this.dpr, this.parts.labels, this.exclude, this.bulk);
-            this.drawnView = this.view.snapshot();
-            this.dirty.annotations = false;
-            this.damage = [];
-            if (this.shifted) {
-                canvas.style.transform = '';
-                this.shifted = false;
-            }
-        } else {
-            const k = this.view.scale / this.drawnView.scale;
-            const tx = this.view.ox - this.drawnView.ox * k, ty = this.view.oy - this.drawnView.oy * k;
-            canvas.style.transform = `matrix(${k}, 0, 0, ${k}, ${tx}, ${ty})`;
-            this.shifted = true;
+        const slow = this.firstDone && this.fullCost > BUDGET_MS;
+        if (slow && (animating || this.shifted)) {
+            this.#shift();
+            if (animating) m.frame(performance.now() - t0, false);
+            else this.#startSliced(t0);
+            return;
         }
-        this.annotationView = full ? this.view.version : -1;
+        const list = this.#queryView();
+        if (this.firstDone && animating && list.length * this.regionCost > BUDGET_MS) {
+            // zooming out from a cheap view: do not find out the hard way that this one is not
+            this.fullCost = list.length * this.regionCost;
+            this.#shift();
+            m.frame(performance.now() - t0, false);
+            return;
+        }
+        const { ctx, canvas } = this.annotations;
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, canvas.width, canvas.height);
+        this.#toImage(ctx, this.view);
+        this.bulk = list.length > BULK;
+        m.drawn = drawRegions(ctx, list, this.view.scale, this.dpr, this.parts.labels, this.exclude, this.bulk);
+        this.drawnView = this.view.snapshot();
+        this.dirty.annotations = false;
+        this.damage = [];
+        if (this.shifted) {
+            canvas.style.transform = '';
+            this.shifted = false;
+        }
+        this.annotationView = this.view.version;
         const ms = performance.now() - t0;
-        m.frame(ms, full);
-        if (full && m.loadStart !== null) {
+        m.frame(ms, true);
+        this.#fullDrawDone(ms, list.length);
+    }
+
+    /** Records in view (with the drawing margin), bottom first. */
+    #queryView() {
+        const r = this.view.visibleRect(), pad = MARGIN / this.view.scale;
+        return this.parts.store.query(r.x - pad, r.y - pad, r.w + 2 * pad, r.h + 2 * pad);
+    }
+
+    /** Shows the last full draw moved to the current view (CSS transform). */
+    #shift() {
+        const k = this.view.scale / this.drawnView.scale;
+        const tx = this.view.ox - this.drawnView.ox * k, ty = this.view.oy - this.drawnView.oy * k;
+        this.annotations.canvas.style.transform = `matrix(${k}, 0, 0, ${k}, ${tx}, ${ty})`;
+        this.shifted = true;
+        this.annotationView = -1;
+    }
+
+    /** Starts a full draw on the back layer and draws its first slice. @param {number} t0 when this frame's work began */
+    #startSliced(t0) {
+        const list = this.#queryView();
+        this.job = new SlicedDraw(this.back, this.view.snapshot(), this.view.version, list,
+            { labels: this.parts.labels, exclude: this.exclude, bulk: list.length > BULK, dpr: this.dpr });
+        // the draw sees the regions as they are now; later changes are repainted once it is swapped in
+        this.damage = [];
+        this.dirty.annotations = false;
+        this.#continueSliced(t0);
+    }
+
+    /**
+     * Draws the next slice of the full draw; when it is complete, it replaces the visible annotation canvas.
+     * @param {number} t0 when this slice's work began
+     */
+    #continueSliced(t0) {
+        const job = /** @type {SlicedDraw} */ (this.job);
+        const done = job.step(t0, t0 + SLICE_MS); // planning counts; at least one chunk is drawn
+        const m = this.parts.metrics;
+        m.frame(job.last, false);
+        if (!done) return;
+        this.job = null;
+        const front = this.annotations;
+        this.host.replaceChild(this.back.canvas, front.canvas);
+        front.canvas.style.transform = '';
+        this.annotations = this.back;
+        this.back = front;
+        this.shifted = false;
+        this.drawnView = job.view;
+        this.annotationView = job.version;
+        this.bulk = job.bulk;
+        m.drawn = job.drawn;
+        m.fullDraw(job.ms, job.slices, job.longest);
+        this.#fullDrawDone(job.ms, job.count);
+        if (this.damage.length) this.#drawPartial();
+    }
+
+    /** @param {number} ms what the full draw took in all @param {number} count regions in view */
+    #fullDrawDone(ms, count) {
+        this.fullCost = ms;
+        this.regionCost = ms / Math.max(1, count);
+        const m = this.parts.metrics;
+        if (m.loadStart !== null) {
             m.firstDrawMs = performance.now() - m.loadStart;
             m.loadStart = null;
         }
@@ -264,6 +351,7 @@ export class Engine {
         cancelAnimationFrame(this.raf);
         this.raf = 0;
         this.resizeObserver.disconnect();
-        for (const l of [this.image, this.annotations, this.overlay]) l.canvas.remove();
+        this.job = null;
+        for (const l of [this.image, this.annotations, this.back, this.overlay]) l.canvas.remove();
     }
 }

@@ -10,7 +10,10 @@ export class Metrics {
         /** @type {number[]} rAF-to-rAF intervals (ms) while the view was animating */
         this.intervals = [];
         this.lastDrawMs = 0;
+        /** ms the last full annotation draw took in all, over how many frames, and its longest slice (ms) */
         this.lastFullDrawMs = 0;
+        this.lastFullDrawSlices = 0;
+        this.lastFullDrawMaxSliceMs = 0;
         /** regions drawn in the last full annotation frame */
         this.drawn = 0;
         /** @type {number|null} ms from receiving the regions to the end of the first full draw */
@@ -19,11 +22,18 @@ export class Metrics {
         this.loadStart = null;
     }
 
-    /** @param {number} ms @param {boolean} full */
+    /** Annotation-layer work of one frame. @param {number} ms @param {boolean} full a whole full draw */
     frame(ms, full) {
         push(this.frames, ms);
         this.lastDrawMs = ms;
-        if (full) this.lastFullDrawMs = ms;
+        if (full) this.fullDraw(ms, 1, ms);
+    }
+
+    /** A full draw completed. @param {number} ms in all @param {number} slices frames it took @param {number} longest ms */
+    fullDraw(ms, slices, longest) {
+        this.lastFullDrawMs = ms;
+        this.lastFullDrawSlices = slices;
+        this.lastFullDrawMaxSliceMs = longest;
     }
 
     /** @param {number} ms */

@@ -79,6 +79,15 @@ export function trace(ctx, r, s) {
 }
 
 /**
+ * @typedef {{color: string, locked: boolean, items: RegionRecord[]}} Batch shapes drawn with one style, in order
+ * @typedef {{batches: Batch[], bulk: boolean, drawn: number}} DrawPlan
+ * @typedef {{batch: number, item: number}} DrawCursor how far a plan has been drawn
+ */
+
+/** Shapes drawn between two looks at the clock when drawing against a deadline. */
+const CHUNK = 48;
+
+/**
  * Draws regions in draw order. Styles are set once per batch but every shape gets its own path: in Chromium's
  * software rasteriser one path with thousands of sub-paths is far slower than many small ones. With many regions in
  * view (a zoomed-out overview) shapes are outlined with 1 device-pixel lines (the rasteriser's fast hairline path)
@@ -93,9 +102,20 @@ export function trace(ctx, r, s) {
  * @returns {number} regions drawn
  */
 export function drawRegions(ctx, records, s, dpr, labels, exclude, bulk) {
-    /** @type {{color: string, locked: boolean, items: RegionRecord[]}[]} */
+    const plan = planRegions(records, labels, exclude, bulk);
+    drawPlan(ctx, plan, { batch: 0, item: 0 }, s, dpr, labels, Infinity);
+    return plan.drawn;
+}
+
+/**
+ * Groups the regions to draw into style batches (see drawRegions), to be drawn by drawPlan.
+ * @param {RegionRecord[]} records @param {Map<string, Label>} labels @param {Set<string>|null} exclude
+ * @param {boolean} bulk @returns {DrawPlan}
+ */
+export function planRegions(records, labels, exclude, bulk) {
+    /** @type {Batch[]} */
     const batches = [];
-    /** @type {Map<string, typeof batches[0]>} */
+    /** @type {Map<string, Batch>} */
     const byKey = new Map();
     let drawn = 0;
     let lastKey = '';
@@ -115,29 +135,58 @@ export function drawRegions(ctx, records, s, dpr, labels, exclude, bulk) {
         lastKey = key;
         batch.items.push(rec);
     }
-    const line = bulk ? 1 / (s * dpr) : LINE / s;
-    for (const b of batches) {
-        const r = b.items[0].region;
-        if (r.kind === 'mask') drawMask(ctx, r, b.color, s);
-        else if (r.kind === 'keypoints') drawKeypoints(ctx, r, labels.get(r.labelId), b.color, s, false);
-        else drawBatch(ctx, b.items, b.color, b.locked, s, line, !bulk);
-    }
-    ctx.globalAlpha = 1;
-    ctx.setLineDash([]);
-    return drawn;
+    return { batches, bulk, drawn };
 }
 
 /**
- * @param {CanvasRenderingContext2D} ctx @param {RegionRecord[]} items @param {string} color @param {boolean} locked
+ * Draws a plan from the cursor on, advancing it, until done or past the deadline (checked every CHUNK shapes, so at
+ * least that many are drawn). Drawn in pieces, the pixels are the same as drawn in one go: every piece sets its
+ * batch's style again, and no shape depends on state another left.
+ * @param {CanvasRenderingContext2D} ctx transformed to image px @param {DrawPlan} plan @param {DrawCursor} cursor
+ * @param {number} s @param {number} dpr @param {Map<string, Label>} labels
+ * @param {number} deadline performance.now() after which to stop (Infinity: draw all)
+ * @returns {boolean} the whole plan is drawn
+ */
+export function drawPlan(ctx, plan, cursor, s, dpr, labels, deadline) {
+    const line = plan.bulk ? 1 / (s * dpr) : LINE / s;
+    const { batches } = plan;
+    while (cursor.batch < batches.length) {
+        const b = batches[cursor.batch];
+        const r = b.items[0].region;
+        if (r.kind === 'mask' || r.kind === 'keypoints') {
+            if (r.kind === 'mask') drawMask(ctx, r, b.color, s);
+            else drawKeypoints(ctx, r, labels.get(r.labelId), b.color, s, false);
+            cursor.batch++;
+        } else {
+            const end = Math.min(b.items.length, cursor.item + CHUNK);
+            drawBatch(ctx, b.items, cursor.item, end, b.color, b.locked, s, line, !plan.bulk);
+            if (end < b.items.length) cursor.item = end;
+            else {
+                cursor.batch++;
+                cursor.item = 0;
+            }
+        }
+        if (deadline !== Infinity && performance.now() >= deadline) break;
+    }
+    ctx.globalAlpha = 1;
+    ctx.setLineDash([]);
+    return cursor.batch >= batches.length;
+}
+
+/**
+ * Draws items[from, to) of a batch. Leaves the style as it set it (globalAlpha aside, which every shape sets).
+ * @param {CanvasRenderingContext2D} ctx @param {RegionRecord[]} items @param {number} from @param {number} to
+ * @param {string} color @param {boolean} locked
  * @param {number} s @param {number} line line width, image px @param {boolean} fill fill areas
  */
-function drawBatch(ctx, items, color, locked, s, line, fill) {
+function drawBatch(ctx, items, from, to, color, locked, s, line, fill) {
     const tiny = TINY / s;
     ctx.strokeStyle = color;
     ctx.fillStyle = color;
     ctx.lineWidth = line;
     ctx.setLineDash(locked ? [6 / s, 4 / s] : []);
-    for (const rec of items) {
+    for (let i = from; i < to; i++) {
+        const rec = items[i];
         const r = rec.region;
         const k = r.kind;
         if (k === 'point') {
@@ -169,8 +218,11 @@ function drawBatch(ctx, items, color, locked, s, line, fill) {
                 ctx.fill();
             }
             ctx.globalAlpha = 1;
-            ctx.lineWidth = k === 'polyline' && fill ? 2 / s : line;
-            ctx.stroke();
+            if (k === 'polyline' && fill) {
+                ctx.lineWidth = 2 / s;
+                ctx.stroke();
+                ctx.lineWidth = line;
+            } else ctx.stroke();
         }
     }
 }

@@ -342,6 +342,8 @@ export function createWorkspace(host, dotNet, options) {
                 intervals: metrics.intervals.slice(),
                 lastDrawMs: metrics.lastDrawMs,
                 lastFullDrawMs: metrics.lastFullDrawMs,
+                lastFullDrawSlices: metrics.lastFullDrawSlices,
+                lastFullDrawMaxSliceMs: metrics.lastFullDrawMaxSliceMs,
                 firstDrawMs: metrics.firstDrawMs,
                 zoom: viewport.scale,
                 tool: active.name,
