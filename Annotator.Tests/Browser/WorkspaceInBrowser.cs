@@ -281,6 +281,8 @@ public sealed class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture
 
         await page.GetByTestId("region-row").ClickAsync();
         await Expect(page.GetByTestId("region-editor")).ToBeVisibleAsync();
+        // Picking a region in the list brings up the select tool, with which a label key relabels the selection.
+        await Expect(page.GetByTestId("tool-select")).ToHaveAttributeAsync("aria-pressed", "true");
         await page.Keyboard.PressAsync("3");
         await Expect(page.GetByTestId("region-row")).ToContainTextAsync("vehicle");
         await page.Locator("[data-testid=canvas] canvas").Last.FocusAsync();
