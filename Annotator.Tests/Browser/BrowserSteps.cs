@@ -70,4 +70,35 @@ internal static partial class BrowserSteps
             null, new() { Timeout = Infrastructure.ChromiumFixture.Timeout });
         return await page.Locator("[data-testid=image-tile] img").EvaluateAllAsync<int[]>("imgs => imgs.map(img => img.naturalWidth)");
     }
+
+    /// <summary>Where image pixel (x, y) of the open workspace is on the page.</summary>
+    public static async Task<(float X, float Y)> ClientAsync(IPage page, double x, double y)
+    {
+        var point = await page.EvaluateAsync<double[]>("([x, y]) => { const p = window.annotatorWorkspace.imageToClient(x, y); return [p.x, p.y]; }",
+            new[] { x, y });
+        return ((float)point[0], (float)point[1]);
+    }
+
+    /// <summary>Moves the mouse to image pixel (x, y).</summary>
+    public static async Task MoveToAsync(IPage page, double x, double y, int steps = 1)
+    {
+        var (cx, cy) = await ClientAsync(page, x, y);
+        await page.Mouse.MoveAsync(cx, cy, new() { Steps = steps });
+    }
+
+    /// <summary>Drags with the left button from one image pixel to another.</summary>
+    public static async Task DragAsync(IPage page, (double X, double Y) from, (double X, double Y) to)
+    {
+        await MoveToAsync(page, from.X, from.Y);
+        await page.Mouse.DownAsync();
+        await MoveToAsync(page, to.X, to.Y, steps: 8);
+        await page.Mouse.UpAsync();
+    }
+
+    /// <summary>Clicks image pixel (x, y).</summary>
+    public static async Task ClickAtAsync(IPage page, double x, double y)
+    {
+        var (cx, cy) = await ClientAsync(page, x, y);
+        await page.Mouse.ClickAsync(cx, cy);
+    }
 }

@@ -43,32 +43,17 @@ public sealed class ReadmeScreenshots(ChromiumFixture chromium) : IClassFixture<
         await page.GetByTestId("image-tile").Filter(new() { HasText = "chelsea.png" }).ClickAsync();
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
-        async Task<(float X, float Y)> At(double x, double y)
-        {
-            var p = await page.EvaluateAsync<double[]>("([x, y]) => { const p = window.annotatorWorkspace.imageToClient(x, y); return [p.x, p.y]; }", new[] { x, y });
-            return ((float)p[0], (float)p[1]);
-        }
-        async Task Click(double x, double y)
-        {
-            var (cx, cy) = await At(x, y);
-            await page.Mouse.ClickAsync(cx, cy);
-        }
         await page.Keyboard.PressAsync("2");
         await page.Keyboard.PressAsync("p");
         foreach (var (x, y) in new[] { (150.0, 95.0), (178, 20), (215, 80), (265, 75), (300, 12), (318, 105), (330, 190), (300, 260), (200, 270), (140, 200) })
         {
-            await Click(x, y);
+            await ClickAtAsync(page, x, y);
         }
         await page.Keyboard.PressAsync("Enter");
         await page.Keyboard.PressAsync("t");
-        await Click(243, 170);
+        await ClickAtAsync(page, 243, 170);
         await page.Keyboard.PressAsync("b");
-        var (ax, ay) = await At(110, 8);
-        var (bx, by) = await At(345, 292);
-        await page.Mouse.MoveAsync(ax, ay);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(bx, by, new() { Steps = 8 });
-        await page.Mouse.UpAsync();
+        await DragAsync(page, (110, 8), (345, 292));
         await Expect(page.GetByTestId("region-count")).ToHaveTextAsync("3");
         await page.GetByText("indoor").ClickAsync();
         await Expect(page.GetByTestId("save-status")).ToHaveAttributeAsync("data-state", "saved");

@@ -53,34 +53,6 @@ public sealed class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture
         await Expect(world.Page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
     }
 
-    /// <summary>Where image pixel (x, y) is on the page.</summary>
-    private static async Task<(float X, float Y)> ClientAsync(IPage page, double x, double y)
-    {
-        var point = await page.EvaluateAsync<double[]>("([x, y]) => { const p = window.annotatorWorkspace.imageToClient(x, y); return [p.x, p.y]; }",
-            new[] { x, y });
-        return ((float)point[0], (float)point[1]);
-    }
-
-    private static async Task MoveToAsync(IPage page, double x, double y, int steps = 1)
-    {
-        var (cx, cy) = await ClientAsync(page, x, y);
-        await page.Mouse.MoveAsync(cx, cy, new() { Steps = steps });
-    }
-
-    private static async Task DragAsync(IPage page, (double X, double Y) from, (double X, double Y) to)
-    {
-        await MoveToAsync(page, from.X, from.Y);
-        await page.Mouse.DownAsync();
-        await MoveToAsync(page, to.X, to.Y, steps: 8);
-        await page.Mouse.UpAsync();
-    }
-
-    private static async Task ClickAtAsync(IPage page, double x, double y)
-    {
-        var (cx, cy) = await ClientAsync(page, x, y);
-        await page.Mouse.ClickAsync(cx, cy);
-    }
-
     private static async Task<double> ZoomAsync(IPage page) =>
         await page.EvaluateAsync<double>("() => window.annotatorWorkspace.metrics().zoom");
 

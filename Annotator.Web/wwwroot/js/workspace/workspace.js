@@ -113,8 +113,11 @@ export function createWorkspace(host, dotNet, options) {
             if (active !== select) select.drawSelection(c, false);
             active.drawPreview(c);
         },
+        // Ready = drawn and every tool loaded (the tools module loads alongside), so a tool key works at once.
         onFirstDraw: () => {
-            host.dataset.ready = 'true';
+            toolsLoaded.then(() => {
+                if (!disposed) host.dataset.ready = 'true';
+            });
         },
         onResize: () => {
             if (autoFit) viewport.fit();
