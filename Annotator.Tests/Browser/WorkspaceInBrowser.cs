@@ -319,6 +319,59 @@ public sealed class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture
         world.Browser.AssertNoErrors();
     }
 
+    [Fact]
+    public async Task AttributesQuestionsAndKeypointVisibilityAreEditedAndKept()
+    {
+        await using var world = await OpenAsync(Fixtures.Good("coffee.png"));
+        var page = world.Page;
+        await page.Keyboard.PressAsync("3");
+        await page.Keyboard.PressAsync("b");
+        await DragAsync(page, (100, 100), (300, 200));
+        await SettledAsync(page, 1);
+        await Expect(page.GetByTestId("region-editor")).ToBeVisibleAsync();
+
+        await page.Locator("[data-testid='attribute-kind'] select").SelectOptionAsync("truck");
+        await Expect(page.GetByTestId("save-status")).ToHaveAttributeAsync("data-state", "saved");
+        await page.Locator("[data-testid='attribute-count'] input").FillAsync("3");
+        await page.Locator("[data-testid='attribute-count'] input").PressAsync("Tab");
+        await page.Locator("[data-testid='attribute-occluded'] input").CheckAsync();
+        await page.Locator("[data-testid='question-Time of day']").GetByText("night").ClickAsync();
+        await page.Locator("[data-testid='question-Weather']").GetByText("rain").ClickAsync();
+        await page.Locator("[data-testid='question-Weather']").GetByText("fog").ClickAsync();
+        await Expect(page.GetByTestId("save-status")).ToHaveAttributeAsync("data-state", "saved");
+
+        await page.Keyboard.PressAsync("1");
+        await page.Keyboard.PressAsync("k");
+        await DragAsync(page, (400, 50), (500, 350));
+        await SettledAsync(page, 2);
+        async Task<JsonElement> KeypointsAsync() => (await StoredAsync(world)).Single(r => r.Kind == ShapeKind.Keypoints).Geometry.GetProperty("points");
+        var keypoints = (await KeypointsAsync()).EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        await page.Keyboard.PressAsync("v");
+        var (nx, ny) = await ClientAsync(page, keypoints[0], keypoints[1]);
+        await page.Keyboard.DownAsync("Alt");
+        await page.Mouse.ClickAsync(nx, ny);
+        await page.Keyboard.UpAsync("Alt");
+        await EventuallyAsync(async () => (await KeypointsAsync())[2].GetDouble() == 1,
+            "the nose marked occluded (visibility 1)");
+
+        await OpenImageAsync(world);
+        await page.GetByTestId("region-row").Filter(new() { HasText = "vehicle" }).ClickAsync();
+        await Expect(page.Locator("[data-testid='attribute-kind'] select")).ToHaveValueAsync("truck");
+        await Expect(page.Locator("[data-testid='attribute-count'] input")).ToHaveValueAsync("3");
+        await Expect(page.Locator("[data-testid='attribute-occluded'] input")).ToBeCheckedAsync();
+        await Expect(page.Locator("[data-testid='question-Time of day'] input[type=radio]").Nth(1)).ToBeCheckedAsync();
+        await using var db = await world.App.NewDbContextAsync();
+        var set = await db.AnnotationSets.Where(s => s.ImageId == world.Image).Select(s => s.Id).SingleAsync();
+        var answers = await db.ImageAnswers.Where(a => a.AnnotationSetId == set).Select(a => a.Value).ToListAsync();
+        Assert.Contains("\"night\"", answers);
+        Assert.Contains("[\"rain\",\"fog\"]", answers);
+        var attributes = await db.Regions.Where(r => r.AnnotationSetId == set && r.Kind == ShapeKind.Box).Select(r => r.Attributes).SingleAsync();
+        Assert.Contains("\"truck\"", attributes);
+        Assert.Contains("3", attributes);
+        Assert.Contains("true", attributes);
+        world.Browser.AssertNoErrors();
+    }
+
     private static async Task<(bool Hidden, bool Locked)> FlagsAsync(World world)
     {
         await using var db = await world.App.NewDbContextAsync();

@@ -41,6 +41,10 @@ const TOOL_KEYS = /** @type {Record<string, string>} */ ({
 export function fromFormField(e, host) {
     const t = /** @type {HTMLElement|null} */ (e.target instanceof HTMLElement ? e.target : null);
     if (!t || host.contains(t)) return false;
+    if (t instanceof HTMLInputElement && (t.type === 'checkbox' || t.type === 'radio')) {
+        // A ticked box holds no text: only the keys that operate it stay with it; tool and label keys still work.
+        return e.key === ' ' || e.key === 'Enter' || e.key === 'Tab' || e.key.startsWith('Arrow');
+    }
     return t.isContentEditable || t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
 }
 
