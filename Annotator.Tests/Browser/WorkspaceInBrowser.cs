@@ -372,6 +372,29 @@ public sealed class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture
         world.Browser.AssertNoErrors();
     }
 
+    [Fact]
+    public async Task TheEraserTakesPixelsOffTheSelectedMask()
+    {
+        await using var world = await OpenAsync(Fixtures.Good("coffee.png"));
+        var page = world.Page;
+        static long Area(JsonElement mask) => mask.GetProperty("counts").EnumerateArray().Select((c, i) => i % 2 == 1 ? c.GetInt64() : 0).Sum();
+        await page.Keyboard.PressAsync("m");
+        await page.Keyboard.PressAsync("]");
+        await page.Keyboard.PressAsync("]");
+        await DragAsync(page, (100, 200), (500, 200));
+        await SettledAsync(page, 1);
+        var painted = Area((await StoredAsync(world)).Single().Geometry);
+
+        await page.Keyboard.PressAsync("x");
+        await DragAsync(page, (300, 150), (300, 250));
+        await EventuallyAsync(async () => Area((await StoredAsync(world)).Single().Geometry) < painted, "pixels erased from the mask");
+
+        var erased = Area((await StoredAsync(world)).Single().Geometry);
+        Assert.InRange(erased, painted / 2, painted - 1);
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => window.annotatorWorkspace.metrics().shapes"));
+        world.Browser.AssertNoErrors();
+    }
+
     private static async Task<(bool Hidden, bool Locked)> FlagsAsync(World world)
     {
         await using var db = await world.App.NewDbContextAsync();

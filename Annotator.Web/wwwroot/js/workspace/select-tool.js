@@ -33,7 +33,7 @@ const MAX_EMPHASISED = 300;
 
 /**
  * @param {ToolContext} ctx
- * @param {{editor: Editor, labels: Map<string, Label>, setExclude: (ids: Set<string>|null) => void,
+ * @param {{editor: Editor, labels: Map<string, Label>, setExclude: (ids: Set<string>|null) => void, excluded: (id: string) => boolean,
  *   imageTransform: (c: CanvasRenderingContext2D) => void}} deps
  * @returns {Tool & {drawSelection: (c: CanvasRenderingContext2D, withHandles: boolean) => void}}
  */
@@ -215,6 +215,8 @@ export function createSelectTool(ctx, deps) {
             return;
         }
         for (const r0 of sel) {
+            // Left out of the annotation layer with no gesture of ours: another tool draws it (a mask being painted).
+            if (!gesture && deps.excluded(r0.id)) continue;
             let r = r0, dx = 0, dy = 0;
             if (gesture?.type === 'handle' && gesture.geometry && r.id === gesture.region.id) r = { ...r, geometry: gesture.geometry };
             if (moving?.has(r.id) && gesture?.type === 'move') {

@@ -143,11 +143,13 @@ export function createWorkspace(host, dotNet, options) {
         requestRender: () => engine.invalidate({ overlay: true }),
         notify: (m) => notify(m),
         brushSize: () => brushSize,
+        setExclude: (ids) => engine.setExclude(ids),
     };
 
     const select = createSelectTool(toolContext, {
         editor, labels,
         setExclude: (ids) => engine.setExclude(ids),
+        excluded: (id) => !!engine.exclude?.has(id),
         imageTransform: (c) => engine.imageTransform(c),
     });
     /** @type {Tool} */

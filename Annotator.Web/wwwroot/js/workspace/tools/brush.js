@@ -6,7 +6,7 @@
  * stroke (the decoded mask, or zeros), stamps discs along the pointer path with no gaps, and on release encodes the
  * result as column-major RLE.
  */
-import { decodeToRowMajor, encodeColumnMajor, rleArea } from '../rle.js';
+import { decodeToRowMajor, encodeColumnMajor, rleArea, rleBounds } from '../rle.js';
 import { labelColor } from './draw.js';
 import { MaskPreview } from './mask-preview.js';
 
@@ -17,10 +17,8 @@ import { MaskPreview } from './mask-preview.js';
 
 /** Bitmap values during a stroke: unset, set before the stroke, painted by it, erased by it. */
 const UNSET = 0, SET = 1, PAINTED = 2, ERASED = 3;
-/** Opacity of the stroke preview. */
-const PREVIEW_ALPHA = 0.5;
-/** Colour of erased pixels in the preview. */
-const ERASED_COLOR = '#202020';
+/** Opacity of the stroke preview: the canvas's mask opacity, so the mask looks the same while it is painted. */
+const PREVIEW_ALPHA = 0.4;
 
 /**
  * @typedef {Object} Stroke
@@ -84,7 +82,14 @@ function createMaskTool(tc, erase) {
         if (target === undefined) return null;
         const { width, height } = tc.image;
         const bitmap = target ? decodeToRowMajor(target.geometry) : new Uint8Array(width * height);
-        const colors = new Map([[erase ? ERASED : PAINTED, erase ? ERASED_COLOR : labelColor(tc)]]);
+        // The preview shows the whole mask as it will be (what was there, plus painted, minus erased); the mask being
+        // painted is left out of the annotation layer meanwhile, so erased pixels really disappear.
+        const color = labelColor(tc);
+        const colors = new Map(target ? [[SET, color], [PAINTED, color]] : [[PAINTED, color]]);
+        const preview = new MaskPreview(bitmap, width, height, colors, PREVIEW_ALPHA);
+        const bounds = target ? rleBounds(target.geometry) : null;
+        if (bounds) preview.invalidate(bounds.x, bounds.y, bounds.x + bounds.w - 1, bounds.y + bounds.h - 1);
+        if (target) tc.setExclude(new Set([target.id]));
         return {
             bitmap,
             target,
@@ -94,7 +99,7 @@ function createMaskTool(tc, erase) {
             changed: 0,
             last: { x: 0, y: 0 },
             touched: { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity },
-            preview: new MaskPreview(bitmap, width, height, colors, PREVIEW_ALPHA),
+            preview,
         };
     };
 
@@ -177,6 +182,7 @@ function createMaskTool(tc, erase) {
     };
 
     const cancel = () => {
+        if (stroke?.target) tc.setExclude(null);
         stroke = null;
         tc.requestRender();
     };

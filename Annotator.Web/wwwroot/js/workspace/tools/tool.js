@@ -35,6 +35,8 @@
  * @property {()=>void} requestRender     redraw the overlay (tool preview) next frame
  * @property {(message:string)=>void} notify
  * @property {()=>number} brushSize        diameter in CSS px
+ * @property {(ids:Set<string>|null)=>void} setExclude  leave regions out of the annotation layer while the tool draws
+ *   them itself (a mask being painted); null puts them back
  */
 
 /**
