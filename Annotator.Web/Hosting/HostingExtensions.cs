@@ -50,6 +50,7 @@ public static partial class HostingExtensions
     public static IServiceCollection AddAnnotatorWorkspace(this IServiceCollection services)
     {
         services.AddSingleton<ImageLocks>();
+        services.AddSingleton<PublishedTaxonomies>();
         services.AddSingleton<AnnotationService>();
         services.AddSingleton<LabelingQueue>();
         services.AddScoped<WorkspaceSession>();

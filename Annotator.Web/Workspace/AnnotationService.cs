@@ -10,14 +10,10 @@ namespace Annotator.Web.Workspace;
 /// <param name="Context">Who, which image, which taxonomy, may they edit.</param>
 /// <param name="Regions">The regions of the caller's set with their revisions, in drawing order.</param>
 /// <param name="Answers">Answers to image-level questions (JSON values) by question id.</param>
-/// <param name="LastSequence">The sequence number of the newest committed operation on the image.</param>
-/// <param name="IsSubmitted">The caller's set is marked done.</param>
 public sealed record WorkspaceSnapshot(
     EditContext Context,
     IReadOnlyList<RegionState> Regions,
-    IReadOnlyDictionary<Guid, string> Answers,
-    long LastSequence,
-    bool IsSubmitted);
+    IReadOnlyDictionary<Guid, string> Answers);
 
 /// <summary>A region with its revision.</summary>
 /// <param name="Data">Its content.</param>
@@ -32,6 +28,7 @@ public sealed record RegionState(RegionData Data, int Revision);
 public sealed class AnnotationService(
     IDbContextFactory<AnnotatorDbContext> dbFactory,
     ImageLocks locks,
+    PublishedTaxonomies taxonomies,
     TimeProvider clock,
     ILogger<AnnotationService> logger)
 {
@@ -41,7 +38,7 @@ public sealed class AnnotationService(
     public async Task<WorkspaceSnapshot?> LoadAsync(ClaimsPrincipal user, int imageId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var context = await EditContext.LoadAsync(db, user, imageId, track: false, cancellationToken);
+        var context = await EditContext.LoadAsync(db, taxonomies, user, imageId, track: false, cancellationToken);
         if (context is null)
         {
             return null;
@@ -57,7 +54,7 @@ public sealed class AnnotationService(
             answers = await db.ImageAnswers.AsNoTracking().Where(a => a.AnnotationSetId == set.Id)
                 .ToDictionaryAsync(a => a.QuestionId, a => a.Value, cancellationToken);
         }
-        return new WorkspaceSnapshot(context, regions, answers, context.Image.NextSequence - 1, set?.IsSubmitted == true);
+        return new WorkspaceSnapshot(context, regions, answers);
     }
 
     /// <summary>Parses and applies an operation sent by a client as JSON.</summary>
@@ -102,7 +99,7 @@ public sealed class AnnotationService(
         CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var context = await EditContext.LoadAsync(db, user, imageId, track: true, cancellationToken)
+        var context = await EditContext.LoadAsync(db, taxonomies, user, imageId, track: true, cancellationToken)
             ?? throw new DomainException("This image does not exist or you are not a member of its project.");
         if (context.WhyReadOnly is { } reason)
         {
@@ -187,7 +184,7 @@ public sealed class AnnotationService(
             OperationJson.Serialize(outcome.Applied), now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return outcome with { Sequence = sequence };
+        return outcome with { Sequence = sequence, ImageStatus = context.Image.Status };
     }
 
     private static async Task<AnnotationSet> AddSetAsync(AnnotatorDbContext db, EditContext context, DateTime now,
@@ -203,7 +200,7 @@ public sealed class AnnotationService(
     private static async Task<EditOutcome> RepeatAsync(AnnotatorDbContext db, EditContext context, EditOperation applied,
         long sequence, CancellationToken cancellationToken)
     {
-        var outcome = new EditOutcome(applied.OpId, null, applied, sequence, context.UserId);
+        var outcome = new EditOutcome(applied.OpId, null, applied, sequence, context.UserId, ImageStatus: context.Image.Status);
         if (applied is AnswerOp)
         {
             return outcome;

@@ -66,8 +66,8 @@ public sealed record EditContext(
     /// Loads the context for <paramref name="imageId"/>, or null when the image does not exist or the caller is not in
     /// its project (the same answer for both).
     /// </summary>
-    public static async Task<EditContext?> LoadAsync(AnnotatorDbContext db, ClaimsPrincipal user, int imageId, bool track,
-        CancellationToken cancellationToken)
+    public static async Task<EditContext?> LoadAsync(AnnotatorDbContext db, PublishedTaxonomies taxonomies, ClaimsPrincipal user,
+        int imageId, bool track, CancellationToken cancellationToken)
     {
         var userId = ProjectAccess.UserId(user);
         if (userId is null)
@@ -94,13 +94,9 @@ public sealed record EditContext(
         {
             return null;
         }
-        var taxonomy = await db.TaxonomyVersions.AsNoTracking()
-            .Where(t => t.ProjectId == image.ProjectId && t.PublishedAt != null)
-            .OrderByDescending(t => t.Number)
-            .Select(t => new { t.Id, t.Number, t.Document })
-            .FirstOrDefaultAsync(cancellationToken);
+        var taxonomy = await taxonomies.NewestAsync(db, image.ProjectId, cancellationToken);
         return new EditContext(image, userId, isAdmin, project.Role, project.Name, project.Overlap, project.ArchivedAt is not null,
-            taxonomy?.Id, taxonomy is null ? null : TaxonomyDefinition.FromJson(taxonomy.Document), taxonomy?.Number ?? 0);
+            taxonomy?.Id, taxonomy?.Definition, taxonomy?.Number ?? 0);
     }
 
     /// <summary>The caller's annotation set on this image, or null when nothing has been drawn in it yet.</summary>

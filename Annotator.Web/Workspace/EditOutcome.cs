@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Annotator.Core.Annotations;
+using Annotator.Core.Images;
 
 namespace Annotator.Web.Workspace;
 
@@ -14,6 +15,7 @@ namespace Annotator.Web.Workspace;
 /// <param name="Revision">The region's revision after the operation.</param>
 /// <param name="Before">The region before the operation (null for a create of a new region).</param>
 /// <param name="PreviousAnswer">The answer before an answer operation (JSON).</param>
+/// <param name="ImageStatus">The image's status after the operation (an edit puts a done image back in progress).</param>
 public sealed record EditOutcome(
     Guid OpId,
     string? Error,
@@ -23,7 +25,8 @@ public sealed record EditOutcome(
     RegionData? Region = null,
     int Revision = 0,
     RegionData? Before = null,
-    string? PreviousAnswer = null)
+    string? PreviousAnswer = null,
+    ImageStatus ImageStatus = ImageStatus.New)
 {
     /// <summary>Committed.</summary>
     public bool Ok => Error is null;

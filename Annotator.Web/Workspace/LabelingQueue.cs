@@ -13,7 +13,8 @@ namespace Annotator.Web.Workspace;
 /// The labeler's way through a project: the next image to label, marking an image done, skipping one with a reason.
 /// The image status follows: done by enough labelers (the project's overlap) makes it Labeled.
 /// </summary>
-public sealed class LabelingQueue(IDbContextFactory<AnnotatorDbContext> dbFactory, ImageLocks locks, TimeProvider clock)
+public sealed class LabelingQueue(IDbContextFactory<AnnotatorDbContext> dbFactory, ImageLocks locks, PublishedTaxonomies taxonomies,
+    TimeProvider clock)
 {
     private static readonly ImageStatus[] Open = [ImageStatus.New, ImageStatus.InProgress, ImageStatus.Rejected];
 
@@ -95,7 +96,7 @@ public sealed class LabelingQueue(IDbContextFactory<AnnotatorDbContext> dbFactor
     public async Task SkipAsync(ClaimsPrincipal user, int imageId, string reason, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var context = await EditContext.LoadAsync(db, user, imageId, track: false, cancellationToken)
+        var context = await EditContext.LoadAsync(db, taxonomies, user, imageId, track: false, cancellationToken)
             ?? throw new DomainException("This image does not exist or you are not a member of its project.");
         var now = clock.GetUtcNow().UtcDateTime;
         var skip = await db.ImageSkips.FirstOrDefaultAsync(s => s.ImageId == imageId && s.UserId == context.UserId, cancellationToken);
@@ -119,10 +120,10 @@ public sealed class LabelingQueue(IDbContextFactory<AnnotatorDbContext> dbFactor
             .FirstOrDefaultAsync(cancellationToken);
     }
 
-    private static async Task<EditContext> RequireEditableAsync(AnnotatorDbContext db, ClaimsPrincipal user, int imageId,
+    private async Task<EditContext> RequireEditableAsync(AnnotatorDbContext db, ClaimsPrincipal user, int imageId,
         CancellationToken cancellationToken)
     {
-        var context = await EditContext.LoadAsync(db, user, imageId, track: true, cancellationToken)
+        var context = await EditContext.LoadAsync(db, taxonomies, user, imageId, track: true, cancellationToken)
             ?? throw new DomainException("This image does not exist or you are not a member of its project.");
         return context.WhyReadOnly is { } reason ? throw new DomainException(reason) : context;
     }

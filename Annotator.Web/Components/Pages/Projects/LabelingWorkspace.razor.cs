@@ -226,7 +226,7 @@ public sealed partial class LabelingWorkspace
         Track(outcome);
         if (outcome.Ok)
         {
-            await CallAsync("applyCommitted", JsonDocument.Parse(outcome.ToJson()).RootElement);
+            await CallAsync("applyCommitted", outcome.ToJson());
         }
     }
 
@@ -255,10 +255,7 @@ public sealed partial class LabelingWorkspace
             }
             RebuildRegionList();
         }
-        if (_status is ImageStatus.New or ImageStatus.Labeled or ImageStatus.Rejected)
-        {
-            _status = ImageStatus.InProgress;
-        }
+        _status = outcome.ImageStatus;
         StateHasChanged();
     }
 
@@ -294,7 +291,7 @@ public sealed partial class LabelingWorkspace
             Track(outcome);
             if (outcome.Ok)
             {
-                await CallAsync("applyCommitted", JsonDocument.Parse(outcome.ToJson()).RootElement);
+                await CallAsync("applyCommitted", outcome.ToJson());
             }
             else
             {
