@@ -12,6 +12,8 @@ public static class RequiredAttributes
     public static bool AreMissing(TaxonomyDefinition taxonomy, Guid labelId, string attributesJson)
     {
         var label = taxonomy.Labels.FirstOrDefault(l => l.Id == labelId);
-        return AttributeValues.MissingRequired(attributesJson, [.. label?.Attributes ?? [], .. taxonomy.ProjectAttributes]).Count > 0;
+        AttributeDefinition[] definitions = [.. label?.Attributes ?? [], .. taxonomy.ProjectAttributes];
+        // Checked for every region an image loads; most taxonomies require nothing, and then there is nothing to parse.
+        return definitions.Any(d => d.Required) && AttributeValues.MissingRequired(attributesJson, definitions).Count > 0;
     }
 }
