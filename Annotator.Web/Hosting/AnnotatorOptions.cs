@@ -15,6 +15,9 @@ public sealed class AnnotatorOptions
     /// <summary>Image ingest limits.</summary>
     public ImageOptions Images { get; set; } = new();
 
+    /// <summary>Live collaboration: the edit feed, Redis, circuit retention, hub limits.</summary>
+    public Annotator.Web.Live.LiveOptions Live { get; set; } = new();
+
     /// <summary>Whether the first admin gets a demo project with sample images.</summary>
     public bool SeedDemoProject { get; set; } = true;
 

@@ -5,6 +5,7 @@ using Annotator.Web.Api;
 using Annotator.Web.Components;
 using Annotator.Web.Data;
 using Annotator.Web.Images;
+using Annotator.Web.Live;
 using Annotator.Web.Projects;
 using Annotator.Web.Workspace;
 using MudBlazor.Services;
@@ -28,7 +29,10 @@ public static partial class HostingExtensions
         builder.Services.AddAnnotatorImages();
         builder.Services.AddAnnotatorProjects();
         builder.Services.AddAnnotatorWorkspace();
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+        builder.Services.Configure<LiveOptions>(section.GetSection("Live"));
+        builder.Services.AddAnnotatorLive(options.Live);
+        builder.Services.AddRazorComponents()
+            .AddInteractiveServerComponents(o => o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(Math.Max(1, options.Live.CircuitRetentionSeconds)))
             // The canvas sends one operation per interop call; a mask or a long polygon is far above SignalR's 32 KB default.
             .AddHubOptions(o => o.MaximumReceiveMessageSize = OperationJson.MaxOperationBytes + 64 * 1024);
         // Notices go bottom left: top right is where the workspace keeps Skip and Done.

@@ -1,0 +1,27 @@
+namespace Annotator.Web.Live;
+
+/// <summary>Configuration of live collaboration (<c>Annotator:Live</c>).</summary>
+public sealed class LiveOptions
+{
+    /// <summary>
+    /// A StackExchange.Redis connection string. Empty (the default): the edit feed is in-process and there is no
+    /// backplane, which is right for one node. Set: the edit feed goes through Redis pub/sub and the SignalR hub uses
+    /// the Redis backplane, so several nodes behind a load balancer see each other's edits.
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Prefix of every Redis channel: deployments (or test runs) that share a Redis server stay apart.</summary>
+    public string ChannelPrefix { get; set; } = "annotator";
+
+    /// <summary>
+    /// How long the server keeps a disconnected workspace's circuit (seconds) before the browser has to load the page
+    /// again. Edits are safe either way: the browser keeps unsent operations and replays them after a reload.
+    /// </summary>
+    public int CircuitRetentionSeconds { get; set; } = 180;
+
+    /// <summary>Largest message a hub client may send (bytes): the largest operation plus room for the envelope.</summary>
+    public long HubMaxMessageBytes { get; set; } = 4L * 1024 * 1024 + 64 * 1024;
+
+    /// <summary>Whether Redis is configured.</summary>
+    public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
+}
