@@ -76,6 +76,9 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ModelVersion")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -121,6 +124,9 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("AnnotationSetId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("AuthorId")
                         .IsRequired()
                         .HasMaxLength(450)
@@ -148,6 +154,8 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AnnotationSetId", "Sequence");
 
                     b.HasIndex("ImageId", "Sequence")
                         .IsUnique();
@@ -178,9 +186,15 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("DisplayRevision")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Geometry")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("GeometryRevision")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("Hidden")
                         .HasColumnType("INTEGER");
@@ -194,7 +208,13 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("LabelId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("LabelRevision")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Locked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrderRevision")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Revision")
@@ -205,6 +225,11 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("ZOrder")
