@@ -15,6 +15,14 @@ import { isConnected, onConnectionChange } from '../connection.js';
 
 const win = /** @type {any} */ (window);
 
+/**
+ * The workspace open in this tab. When the server resumes a session it had dropped (.NET 10 circuit resumption),
+ * the page's component starts over and opens a new workspace while the old one's .NET side is gone: the old one is
+ * disposed first, and the new one takes over its unsent operations from session storage.
+ * @type {{dispose: () => void} | null}
+ */
+let current = null;
+
 /** @param {number} n */
 const changes = (n) => (n === 1 ? '1 change' : `${n} changes`);
 
@@ -25,6 +33,7 @@ const changes = (n) => (n === 1 ? '1 change' : `${n} changes`);
  * @param {string} optionsJson options of createWorkspace, as JSON
  */
 export function open(host, status, dotNetRef, optionsJson) {
+  current?.dispose();
   const options = JSON.parse(optionsJson);
   /** @type {ReturnType<typeof createWorkspace> | null} */
   let workspace = null;
@@ -74,10 +83,12 @@ export function open(host, status, dotNetRef, optionsJson) {
   Object.defineProperty(workspace, 'dotNet', { value: dotNetRef, enumerable: false });
   const dispose = workspace.dispose.bind(workspace);
   workspace.dispose = () => {
+    if (current === workspace) current = null;
     stopListening();
     window.removeEventListener('beforeunload', beforeUnload);
     win.annotatorPendingEdits = undefined;
     dispose();
   };
+  current = workspace;
   return workspace;
 }

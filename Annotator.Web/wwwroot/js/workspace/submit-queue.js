@@ -120,7 +120,7 @@ export class SubmitQueue {
         this.outbox = [];
         if (lastSequence !== undefined) this.lastSequence = lastSequence;
         this.store.load(regions);
-        this.#persist();
+        this.hooks.stateChanged?.(); // not persisted: the stored operations are restored after this (restoreStored)
     }
 
     /**

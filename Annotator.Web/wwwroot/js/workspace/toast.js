@@ -29,6 +29,8 @@ export function createToasts(host) {
                 button.type = 'button';
                 button.className = 'ws-toast-action';
                 button.textContent = action.label;
+                // the canvas host captures the pointer on pointerdown: keep the button's clicks to itself
+                for (const type of ['pointerdown', 'mousedown', 'wheel']) button.addEventListener(type, (e) => e.stopPropagation());
                 button.addEventListener('click', () => {
                     el.remove();
                     action.run();

@@ -75,7 +75,12 @@ export function createWorkspace(host, dotNet, options) {
 
     /** Fire-and-forget call into .NET. @param {string} name @param {...any} args */
     const call = (name, ...args) => {
-        if (!disposed) dotNet.invokeMethodAsync(name, ...args).catch(() => {});
+        if (disposed) return;
+        try {
+            dotNet.invokeMethodAsync(name, ...args).catch(() => {});
+        } catch {
+            // the connection is down: selection and tool changes are not worth queueing
+        }
     };
 
     const metrics = new Metrics();
@@ -91,8 +96,9 @@ export function createWorkspace(host, dotNet, options) {
 
     /** Brings back a region someone else deleted (or deleted while we were changing it), as we last had it. @param {Region} region */
     const restore = (region) => {
-        const { revision: _r, ...data } = region;
-        queue.submit([{ opId: newId(), type: 'create', region: /** @type {Region} */ (data) }]);
+        const { id, labelId, kind, geometry, attributes, zOrder, hidden, locked } = region;
+        const data = /** @type {Region} */ ({ id, labelId, kind, geometry, attributes: attributes ?? {}, zOrder: zOrder ?? 0, hidden: !!hidden, locked: !!locked, revision: 0 });
+        queue.submit([{ opId: newId(), type: 'create', region: data }]);
         editor.select([region.id]);
     };
     const queue = new SubmitQueue(store, dotNet, {
