@@ -43,6 +43,25 @@ public sealed class AnnotationSet
     /// <summary>Whether its labeler has marked it done.</summary>
     public bool IsSubmitted => SubmittedAt is not null;
 
+    /// <summary>
+    /// The image sequence number of the newest operation on this set (0: none yet). A viewer of the set who has applied
+    /// everything up to here is up to date; each committed operation also carries the previous value, so a viewer
+    /// notices a missed one.
+    /// </summary>
+    public long LastSequence { get; private set; }
+
+    /// <summary>Records that the operation numbered <paramref name="sequence"/> changed this set; returns the previous number.</summary>
+    public long Advance(long sequence)
+    {
+        if (sequence <= LastSequence)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sequence), sequence, $"The set is at sequence {LastSequence} already.");
+        }
+        var previous = LastSequence;
+        LastSequence = sequence;
+        return previous;
+    }
+
     /// <summary>The labeler marks the set done.</summary>
     public void Submit(DateTime nowUtc) => SubmittedAt ??= nowUtc;
 

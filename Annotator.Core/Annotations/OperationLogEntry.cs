@@ -15,9 +15,10 @@ public sealed class OperationLogEntry
 
     /// <summary>Records an operation.</summary>
     public OperationLogEntry(int imageId, long sequence, string authorId, Guid clientOpId, string kind, string payload,
-        DateTime nowUtc)
+        DateTime nowUtc, int? annotationSetId = null)
     {
         ImageId = imageId;
+        AnnotationSetId = annotationSetId;
         Sequence = sequence;
         AuthorId = authorId;
         ClientOpId = clientOpId;
@@ -34,6 +35,9 @@ public sealed class OperationLogEntry
 
     /// <summary>Per-image sequence number.</summary>
     public long Sequence { get; private set; }
+
+    /// <summary>The annotation set the operation changed (null for entries written before sets were recorded).</summary>
+    public int? AnnotationSetId { get; private set; }
 
     /// <summary>Who made it.</summary>
     public string AuthorId { get; private set; }

@@ -77,8 +77,8 @@ public sealed class OperationValidator(TaxonomyDefinition taxonomy, int imageWid
     private UpdateRegionOp ValidateUpdate(UpdateRegionOp update, Region? target)
     {
         var region = Live(target);
-        EnsureRevision(region, update.BaseRevision);
         var set = update.Set;
+        EnsureMergeable(region, update.BaseRevision, set);
         region.EnsureCanApply(set);
 
         var newLabel = set.LabelId is { } labelId ? Label(labelId) : null;
@@ -191,7 +191,7 @@ public sealed class OperationValidator(TaxonomyDefinition taxonomy, int imageWid
         {
             throw new DomainException("This region does not exist.");
         }
-        return target.IsDeleted ? throw new DomainException("This region was deleted.") : target;
+        return target.IsDeleted ? throw new DomainException("This region was deleted.", EditConflict.Deleted) : target;
     }
 
     private static void EnsureRevision(Region region, int baseRevision)
@@ -199,7 +199,33 @@ public sealed class OperationValidator(TaxonomyDefinition taxonomy, int imageWid
         if (region.Revision != baseRevision)
         {
             throw new DomainException(
-                $"This region was changed by someone else (revision {region.Revision}, you edited {baseRevision}).");
+                $"This region was changed by someone else (revision {region.Revision}, you edited {baseRevision}).",
+                EditConflict.Changed);
+        }
+    }
+
+    /// <summary>
+    /// An update made on an older revision is merged when nobody changed the fields it sets since (a label change and a
+    /// move made at the same time both stay); when they did, it is refused: nobody's work is silently overwritten.
+    /// </summary>
+    private static void EnsureMergeable(Region region, int baseRevision, RegionChanges changes)
+    {
+        if (baseRevision == region.Revision)
+        {
+            return;
+        }
+        if (baseRevision <= 0 || baseRevision > region.Revision)
+        {
+            throw new DomainException(
+                $"This region is at revision {region.Revision}; the update was made on revision {baseRevision}, which it never had.");
+        }
+        var overlaps = region.ChangedSince(baseRevision, changes);
+        if (overlaps.Count > 0)
+        {
+            throw new DomainException(
+                $"Someone else changed this region's {string.Join(" and ", overlaps)} while you were editing it "
+                + $"(revision {region.Revision}, you edited {baseRevision}); your change was not applied.",
+                EditConflict.Changed);
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class Region
         Geometry = "{}";
         Attributes = "{}";
         CreatedById = "";
+        UpdatedById = "";
     }
 
     /// <summary>Creates a region (its id is chosen by the client, so a retried create is recognised).</summary>
@@ -29,7 +30,9 @@ public sealed class Region
         CreatedById = createdById;
         CreatedAt = nowUtc;
         UpdatedAt = nowUtc;
+        UpdatedById = createdById;
         Revision = 1;
+        GeometryRevision = LabelRevision = OrderRevision = DisplayRevision = 1;
     }
 
     /// <summary>Creates a region from the state a create operation carries.</summary>
@@ -87,12 +90,27 @@ public sealed class Region
     /// <summary>Deleted softly: it is kept so that undo (a create with the same id) can restore it.</summary>
     public bool IsDeleted { get; private set; }
 
+    /// <summary>Who made the newest change (create, update, delete or restore).</summary>
+    public string UpdatedById { get; private set; }
+
+    /// <summary>The revision that last changed the geometry.</summary>
+    public int GeometryRevision { get; private set; }
+
+    /// <summary>The revision that last changed the label or the attributes (they change together: a label brings its attributes).</summary>
+    public int LabelRevision { get; private set; }
+
+    /// <summary>The revision that last changed the drawing order.</summary>
+    public int OrderRevision { get; private set; }
+
+    /// <summary>The revision that last hid, showed, locked or unlocked the region.</summary>
+    public int DisplayRevision { get; private set; }
+
     /// <summary>
     /// Applies a checked update (see <see cref="OperationValidator"/>). The taxonomy version is recorded when the
     /// label, geometry or attributes change, since those are what it was validated against.
     /// </summary>
     /// <exception cref="DomainException">The region is deleted, or locked and the change is more than lock/hide.</exception>
-    public void Apply(RegionChanges changes, int taxonomyVersionId, DateTime nowUtc)
+    public void Apply(RegionChanges changes, int taxonomyVersionId, DateTime nowUtc, string? byUserId = null)
     {
         EnsureCanApply(changes);
         if (changes.LabelId is not null || changes.Geometry is not null || changes.Attributes is not null)
@@ -105,21 +123,65 @@ public sealed class Region
         ZOrder = changes.ZOrder ?? ZOrder;
         Hidden = changes.Hidden ?? Hidden;
         Locked = changes.Locked ?? Locked;
-        Touch(nowUtc);
+        Touch(nowUtc, byUserId);
+        if (changes.Geometry is not null)
+        {
+            GeometryRevision = Revision;
+        }
+        if (changes.LabelId is not null || changes.Attributes is not null)
+        {
+            LabelRevision = Revision;
+        }
+        if (changes.ZOrder is not null)
+        {
+            OrderRevision = Revision;
+        }
+        if (changes.Hidden is not null || changes.Locked is not null)
+        {
+            DisplayRevision = Revision;
+        }
+    }
+
+    /// <summary>
+    /// The parts of this region that an update made on <paramref name="baseRevision"/> would overwrite because someone
+    /// changed them after that revision, in words ("geometry", "label and attributes", …); empty when the update can be
+    /// merged into the current state.
+    /// </summary>
+    public IReadOnlyList<string> ChangedSince(int baseRevision, RegionChanges changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var overlaps = new List<string>();
+        if (changes.Geometry is not null && GeometryRevision > baseRevision)
+        {
+            overlaps.Add("shape");
+        }
+        if ((changes.LabelId is not null || changes.Attributes is not null) && LabelRevision > baseRevision)
+        {
+            overlaps.Add("label and attributes");
+        }
+        if (changes.ZOrder is not null && OrderRevision > baseRevision)
+        {
+            overlaps.Add("drawing order");
+        }
+        if ((changes.Hidden is not null || changes.Locked is not null) && DisplayRevision > baseRevision)
+        {
+            overlaps.Add("hidden/locked state");
+        }
+        return overlaps;
     }
 
     /// <summary>Deletes the region softly.</summary>
     /// <exception cref="DomainException">It is already deleted, or locked.</exception>
-    public void Delete(DateTime nowUtc)
+    public void Delete(DateTime nowUtc, string? byUserId = null)
     {
         EnsureCanDelete();
         IsDeleted = true;
-        Touch(nowUtc);
+        Touch(nowUtc, byUserId);
     }
 
     /// <summary>Brings a deleted region back with <paramref name="data"/> (how undo of a delete works).</summary>
     /// <exception cref="DomainException">It is not deleted, or the data has another shape kind.</exception>
-    public void Restore(RegionData data, int taxonomyVersionId, DateTime nowUtc)
+    public void Restore(RegionData data, int taxonomyVersionId, DateTime nowUtc, string? byUserId = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Id != Id)
@@ -135,7 +197,8 @@ public sealed class Region
         ZOrder = data.ZOrder;
         Hidden = data.Hidden;
         Locked = data.Locked;
-        Touch(nowUtc);
+        Touch(nowUtc, byUserId);
+        GeometryRevision = LabelRevision = OrderRevision = DisplayRevision = Revision;
     }
 
     /// <summary>The editable state.</summary>
@@ -146,7 +209,7 @@ public sealed class Region
         ArgumentNullException.ThrowIfNull(changes);
         if (IsDeleted)
         {
-            throw new DomainException("This region was deleted.");
+            throw new DomainException("This region was deleted.", EditConflict.Deleted);
         }
         if (changes.IsEmpty)
         {
@@ -182,9 +245,10 @@ public sealed class Region
         }
     }
 
-    private void Touch(DateTime nowUtc)
+    private void Touch(DateTime nowUtc, string? byUserId)
     {
         Revision++;
         UpdatedAt = nowUtc;
+        UpdatedById = byUserId ?? UpdatedById;
     }
 }

@@ -9,6 +9,7 @@ public static class LiveServiceExtensions
     public static IServiceCollection AddAnnotatorLive(this IServiceCollection services, LiveOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton<EditBroadcaster>();
         if (options.UsesRedis)
         {
             services.AddSingleton<RedisEditFeed>();

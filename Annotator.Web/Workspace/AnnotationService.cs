@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Annotator.Core;
 using Annotator.Core.Annotations;
 using Annotator.Web.Data;
+using Annotator.Web.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace Annotator.Web.Workspace;
@@ -10,10 +11,12 @@ namespace Annotator.Web.Workspace;
 /// <param name="Context">Who, which image, which taxonomy, may they edit.</param>
 /// <param name="Regions">The regions of the caller's set with their revisions, in drawing order.</param>
 /// <param name="Answers">Answers to image-level questions (JSON values) by question id.</param>
+/// <param name="LastSequence">The sequence number of the newest operation on the set: the feed goes on from here.</param>
 public sealed record WorkspaceSnapshot(
     EditContext Context,
     IReadOnlyList<RegionState> Regions,
-    IReadOnlyDictionary<Guid, string> Answers);
+    IReadOnlyDictionary<Guid, string> Answers,
+    long LastSequence);
 
 /// <summary>A region with its revision.</summary>
 /// <param name="Data">Its content.</param>
@@ -29,6 +32,7 @@ public sealed class AnnotationService(
     IDbContextFactory<AnnotatorDbContext> dbFactory,
     ImageLocks locks,
     PublishedTaxonomies taxonomies,
+    EditBroadcaster broadcaster,
     TimeProvider clock,
     ILogger<AnnotationService> logger)
 {
@@ -43,6 +47,8 @@ public sealed class AnnotationService(
         {
             return null;
         }
+        // Read in one transaction, so the sequence number matches the state exactly.
+        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var set = await context.FindSetAsync(db, cancellationToken);
         IReadOnlyList<RegionState> regions = [];
         IReadOnlyDictionary<Guid, string> answers = new Dictionary<Guid, string>();
@@ -54,7 +60,104 @@ public sealed class AnnotationService(
             answers = await db.ImageAnswers.AsNoTracking().Where(a => a.AnnotationSetId == set.Id)
                 .ToDictionaryAsync(a => a.QuestionId, a => a.Value, cancellationToken);
         }
-        return new WorkspaceSnapshot(context, regions, answers);
+        return new WorkspaceSnapshot(context, regions, answers, set?.LastSequence ?? 0);
+    }
+
+    /// <summary>The most changes a catch-up sends; further behind, the viewer loads the image again.</summary>
+    public const int MaxCatchUpOperations = 5_000;
+
+    /// <summary>
+    /// The changes to the caller's set of <paramref name="imageId"/> after <paramref name="afterSequence"/>, or the
+    /// instruction to reload when the log does not cover that range; null when the caller may not see the image.
+    /// </summary>
+    public async Task<CatchUp?> CatchUpAsync(ClaimsPrincipal user, int imageId, long afterSequence, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var context = await EditContext.LoadAsync(db, taxonomies, user, imageId, track: false, cancellationToken);
+        if (context is null)
+        {
+            return null;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        var set = await context.FindSetAsync(db, cancellationToken);
+        var last = set?.LastSequence ?? 0;
+        if (afterSequence == last)
+        {
+            return new CatchUp(false, last, []);
+        }
+        if (set is null || afterSequence < 0 || afterSequence > last)
+        {
+            // A sequence number this set never reached (a restored database, another set): start from scratch.
+            return new CatchUp(true, last, []);
+        }
+        var rows = await db.OperationLog.AsNoTracking()
+            .Where(o => o.ImageId == imageId && o.Sequence > afterSequence && (o.AnnotationSetId == set.Id || o.AnnotationSetId == null))
+            .OrderBy(o => o.Sequence)
+            .Take(MaxCatchUpOperations + 1)
+            .Select(o => new { o.Sequence, o.AuthorId, o.AnnotationSetId, o.Payload })
+            .ToListAsync(cancellationToken);
+        if (rows.Count > MaxCatchUpOperations || rows.Any(r => r.AnnotationSetId is null))
+        {
+            return new CatchUp(true, last, []);
+        }
+
+        // The newest change of each region and answer: its current state is what the viewer needs.
+        var regionChanges = new Dictionary<Guid, (long Sequence, string AuthorId)>();
+        var answerChanges = new Dictionary<Guid, (long Sequence, string AuthorId)>();
+        foreach (var row in rows)
+        {
+            switch (OperationJson.Parse(row.Payload))
+            {
+                case AnswerOp answer:
+                    answerChanges[answer.QuestionId] = (row.Sequence, row.AuthorId);
+                    break;
+                case CreateRegionOp create:
+                    regionChanges[create.Region.Id] = (row.Sequence, row.AuthorId);
+                    break;
+                case UpdateRegionOp update:
+                    regionChanges[update.RegionId] = (row.Sequence, row.AuthorId);
+                    break;
+                case DeleteRegionOp delete:
+                    regionChanges[delete.RegionId] = (row.Sequence, row.AuthorId);
+                    break;
+            }
+        }
+        var regionIds = regionChanges.Keys.ToList();
+        var regions = await db.Regions.AsNoTracking().Where(r => r.AnnotationSetId == set.Id && regionIds.Contains(r.Id))
+            .ToDictionaryAsync(r => r.Id, cancellationToken);
+        var questionIds = answerChanges.Keys.ToList();
+        var answers = await db.ImageAnswers.AsNoTracking().Where(a => a.AnnotationSetId == set.Id && questionIds.Contains(a.QuestionId))
+            .ToDictionaryAsync(a => a.QuestionId, a => a.Value, cancellationToken);
+        var authorIds = regionChanges.Values.Concat(answerChanges.Values).Select(c => c.AuthorId).Distinct().ToList();
+        var names = await db.Users.AsNoTracking().Where(u => authorIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+
+        var outcomes = new List<EditOutcome>();
+        foreach (var (id, change) in regionChanges)
+        {
+            var region = regions.GetValueOrDefault(id);
+            EditOperation applied = region is null or { IsDeleted: true }
+                ? new DeleteRegionOp(Guid.Empty, id, region?.Revision ?? 0)
+                : new UpdateRegionOp(Guid.Empty, id, region.Revision, new RegionChanges());
+            outcomes.Add(new EditOutcome(Guid.Empty, null, applied, change.Sequence, change.AuthorId,
+                Region: region is { IsDeleted: false } ? region.ToData() : null, Revision: region?.Revision ?? 0,
+                ImageStatus: context.Image.Status, ImageId: imageId, SetOwnerId: context.SetOwnerId,
+                AuthorName: names.GetValueOrDefault(change.AuthorId)));
+        }
+        foreach (var (questionId, change) in answerChanges)
+        {
+            outcomes.Add(new EditOutcome(Guid.Empty, null, new AnswerOp(Guid.Empty, questionId, answers.GetValueOrDefault(questionId) ?? "null"),
+                change.Sequence, change.AuthorId, ImageStatus: context.Image.Status, ImageId: imageId, SetOwnerId: context.SetOwnerId,
+                AuthorName: names.GetValueOrDefault(change.AuthorId)));
+        }
+        var messages = new List<string>(outcomes.Count);
+        var previous = afterSequence;
+        foreach (var outcome in outcomes.OrderBy(o => o.Sequence))
+        {
+            messages.Add((outcome with { Previous = previous }).ToJson());
+            previous = outcome.Sequence;
+        }
+        return new CatchUp(false, last, messages);
     }
 
     /// <summary>Parses and applies an operation sent by a client as JSON.</summary>
@@ -81,7 +184,17 @@ public sealed class AnnotationService(
         {
             try
             {
-                return await TryApplyAsync(user, imageId, operation, cancellationToken);
+                var (outcome, fresh) = await TryApplyAsync(user, imageId, operation, cancellationToken);
+                if (fresh)
+                {
+                    // Durable first, then told: still under the image's lock, so this node publishes in sequence order.
+                    await broadcaster.PublishAsync(imageId, outcome.SetOwnerId, outcome.ToJson());
+                }
+                return outcome;
+            }
+            catch (DomainException e) when (e.Conflict != EditConflict.None)
+            {
+                return await ConflictAsync(operation, e, cancellationToken);
             }
             catch (DomainException e)
             {
@@ -95,7 +208,30 @@ public sealed class AnnotationService(
         }
     }
 
-    private async Task<EditOutcome> TryApplyAsync(ClaimsPrincipal user, int imageId, EditOperation operation,
+    /// <summary>A refusal because of someone else's change, with the region as it is now and who changed it last.</summary>
+    private async Task<EditOutcome> ConflictAsync(EditOperation operation, DomainException e, CancellationToken cancellationToken)
+    {
+        var refused = EditOutcome.Refused(operation.OpId, e.Message) with { Applied = operation, Conflict = e.Conflict };
+        if (refused.RegionId is not { } regionId)
+        {
+            return refused;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var current = await db.Regions.AsNoTracking().FirstOrDefaultAsync(r => r.Id == regionId, cancellationToken);
+        if (current is null)
+        {
+            return refused;
+        }
+        var by = await db.Users.Where(u => u.Id == current.UpdatedById).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
+        return refused with
+        {
+            Region = current.IsDeleted ? null : current.ToData(),
+            Revision = current.Revision,
+            AuthorName = string.IsNullOrEmpty(by) ? null : by,
+        };
+    }
+
+    private async Task<(EditOutcome Outcome, bool Fresh)> TryApplyAsync(ClaimsPrincipal user, int imageId, EditOperation operation,
         CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -111,7 +247,7 @@ public sealed class AnnotationService(
             .FirstOrDefaultAsync(cancellationToken);
         if (earlier is not null)
         {
-            return await RepeatAsync(db, context, OperationJson.Parse(earlier.Payload), earlier.Sequence, cancellationToken);
+            return (await RepeatAsync(db, context, OperationJson.Parse(earlier.Payload), earlier.Sequence, cancellationToken), false);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -127,7 +263,7 @@ public sealed class AnnotationService(
             var applied = (AnswerOp)validator.Validate(answer, null);
             set ??= await AddSetAsync(db, context, now, cancellationToken);
             var row = await db.ImageAnswers.FirstOrDefaultAsync(a => a.AnnotationSetId == set.Id && a.QuestionId == answer.QuestionId, cancellationToken);
-            var previous = row?.Value ?? "null";
+            var previousAnswer = row?.Value ?? "null";
             if (row is null)
             {
                 db.ImageAnswers.Add(new ImageAnswer(set.Id, answer.QuestionId, applied.ValueJson, 1));
@@ -136,7 +272,7 @@ public sealed class AnnotationService(
             {
                 row.Change(applied.ValueJson);
             }
-            outcome = new EditOutcome(operation.OpId, null, applied, AuthorId: context.UserId, PreviousAnswer: previous);
+            outcome = new EditOutcome(operation.OpId, null, applied, AuthorId: context.UserId, PreviousAnswer: previousAnswer);
         }
         else
         {
@@ -164,13 +300,13 @@ public sealed class AnnotationService(
                     db.Regions.Add(target);
                     break;
                 case CreateRegionOp restore:
-                    target!.Restore(restore.Region, versionId, now);
+                    target!.Restore(restore.Region, versionId, now, context.UserId);
                     break;
                 case UpdateRegionOp update:
-                    target!.Apply(update.Set, versionId, now);
+                    target!.Apply(update.Set, versionId, now, context.UserId);
                     break;
                 case DeleteRegionOp:
-                    target!.Delete(now);
+                    target!.Delete(now, context.UserId);
                     break;
             }
             outcome = new EditOutcome(operation.OpId, null, applied, AuthorId: context.UserId,
@@ -180,11 +316,20 @@ public sealed class AnnotationService(
         context.Image.Edited();
         set.Reopen();
         var sequence = context.Image.TakeSequenceNumber();
+        var previous = set.Advance(sequence);
         db.OperationLog.Add(new OperationLogEntry(imageId, sequence, context.UserId, operation.OpId, outcome.Applied!.Type,
-            OperationJson.Serialize(outcome.Applied), now));
+            OperationJson.Serialize(outcome.Applied), now, set.Id));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return outcome with { Sequence = sequence, ImageStatus = context.Image.Status };
+        return (outcome with
+        {
+            Sequence = sequence,
+            Previous = previous,
+            ImageStatus = context.Image.Status,
+            ImageId = imageId,
+            SetOwnerId = context.SetOwnerId,
+            AuthorName = context.UserName,
+        }, true);
     }
 
     private static async Task<AnnotationSet> AddSetAsync(AnnotatorDbContext db, EditContext context, DateTime now,
@@ -200,7 +345,8 @@ public sealed class AnnotationService(
     private static async Task<EditOutcome> RepeatAsync(AnnotatorDbContext db, EditContext context, EditOperation applied,
         long sequence, CancellationToken cancellationToken)
     {
-        var outcome = new EditOutcome(applied.OpId, null, applied, sequence, context.UserId, ImageStatus: context.Image.Status);
+        var outcome = new EditOutcome(applied.OpId, null, applied, sequence, context.UserId, ImageStatus: context.Image.Status,
+            ImageId: context.Image.Id, SetOwnerId: context.SetOwnerId, AuthorName: context.UserName);
         if (applied is AnswerOp)
         {
             return outcome;

@@ -24,6 +24,7 @@ namespace Annotator.Web.Workspace;
 /// <param name="TaxonomyVersionId">The newest published taxonomy version, if any.</param>
 /// <param name="Taxonomy">Its content.</param>
 /// <param name="TaxonomyNumber">Its version number.</param>
+/// <param name="UserName">The caller's display name (shown to others with their edits).</param>
 public sealed record EditContext(
     Image Image,
     string UserId,
@@ -34,7 +35,8 @@ public sealed record EditContext(
     bool IsArchived,
     int? TaxonomyVersionId,
     TaxonomyDefinition? Taxonomy,
-    int TaxonomyNumber)
+    int TaxonomyNumber,
+    string UserName)
 {
     /// <summary>Why the caller may not change this image's annotations, or null when they may.</summary>
     public string? WhyReadOnly
@@ -87,6 +89,7 @@ public sealed record EditContext(
                 p.Overlap,
                 p.ArchivedAt,
                 Role = p.Members.Where(m => m.UserId == userId).Select(m => (ProjectRole?)m.Role).FirstOrDefault(),
+                UserName = db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefault(),
             })
             .FirstAsync(cancellationToken);
         var isAdmin = user.IsInRole(AppRoles.Admin);
@@ -96,7 +99,7 @@ public sealed record EditContext(
         }
         var taxonomy = await taxonomies.NewestAsync(db, image.ProjectId, cancellationToken);
         return new EditContext(image, userId, isAdmin, project.Role, project.Name, project.Overlap, project.ArchivedAt is not null,
-            taxonomy?.Id, taxonomy?.Definition, taxonomy?.Number ?? 0);
+            taxonomy?.Id, taxonomy?.Definition, taxonomy?.Number ?? 0, project.UserName ?? "");
     }
 
     /// <summary>The caller's annotation set on this image, or null when nothing has been drawn in it yet.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Annotator.Core;
 using Annotator.Core.Annotations;
 using Annotator.Core.Images;
 
@@ -8,7 +9,7 @@ namespace Annotator.Web.Workspace;
 /// <summary>What became of one operation: committed (with its sequence number and the new state) or refused.</summary>
 /// <param name="OpId">The client's operation id.</param>
 /// <param name="Error">Why it was refused, in words for the user; null when committed.</param>
-/// <param name="Applied">The operation as committed (canonical geometry and attributes).</param>
+/// <param name="Applied">The operation as committed (canonical geometry and attributes); for a conflict, the refused one.</param>
 /// <param name="Sequence">The image's sequence number of the committed operation.</param>
 /// <param name="AuthorId">Who made it.</param>
 /// <param name="Region">The region after the operation (null after a delete or for answers).</param>
@@ -16,6 +17,12 @@ namespace Annotator.Web.Workspace;
 /// <param name="Before">The region before the operation (null for a create of a new region).</param>
 /// <param name="PreviousAnswer">The answer before an answer operation (JSON).</param>
 /// <param name="ImageStatus">The image's status after the operation (an edit puts a done image back in progress).</param>
+/// <param name="ImageId">The image.</param>
+/// <param name="SetOwnerId">The owner of the annotation set it changed (null: the shared set).</param>
+/// <param name="Previous">The sequence number of the set's operation before this one (0: none).</param>
+/// <param name="AuthorName">The author's display name.</param>
+/// <param name="Conflict">For a refusal caused by someone else's change: which kind. <see cref="Region"/> and
+/// <see cref="Revision"/> then hold the region as it is now, and <see cref="AuthorName"/> who changed it last.</param>
 public sealed record EditOutcome(
     Guid OpId,
     string? Error,
@@ -26,7 +33,12 @@ public sealed record EditOutcome(
     int Revision = 0,
     RegionData? Before = null,
     string? PreviousAnswer = null,
-    ImageStatus ImageStatus = ImageStatus.New)
+    ImageStatus ImageStatus = ImageStatus.New,
+    int ImageId = 0,
+    string? SetOwnerId = null,
+    long Previous = 0,
+    string? AuthorName = null,
+    EditConflict Conflict = EditConflict.None)
 {
     /// <summary>Committed.</summary>
     public bool Ok => Error is null;
@@ -46,11 +58,24 @@ public sealed record EditOutcome(
             if (!Ok)
             {
                 json.WriteString("error", Error);
+                if (Conflict != EditConflict.None && RegionId is { } conflicted)
+                {
+                    json.WriteString("conflict", Conflict == EditConflict.Deleted ? "deleted" : "changed");
+                    json.WriteString("regionId", conflicted);
+                    WriteRegion(json);
+                    if (AuthorName is not null)
+                    {
+                        json.WriteString("by", AuthorName);
+                    }
+                }
             }
             else
             {
+                json.WriteNumber("imageId", ImageId);
                 json.WriteNumber("sequence", Sequence);
+                json.WriteNumber("prev", Previous);
                 json.WriteString("authorId", AuthorId);
+                json.WriteString("authorName", AuthorName ?? "");
                 json.WriteString("type", Applied!.Type);
                 switch (Applied)
                 {
@@ -61,22 +86,27 @@ public sealed record EditOutcome(
                         break;
                     default:
                         json.WriteString("regionId", RegionId!.Value);
-                        json.WritePropertyName("region");
-                        if (Region is null)
-                        {
-                            json.WriteNullValue();
-                        }
-                        else
-                        {
-                            json.WriteRawValue(OperationJson.SerializeRegion(Region, Revision));
-                        }
-                        json.WriteNumber("revision", Revision);
+                        WriteRegion(json);
                         break;
                 }
             }
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private void WriteRegion(Utf8JsonWriter json)
+    {
+        json.WritePropertyName("region");
+        if (Region is null)
+        {
+            json.WriteNullValue();
+        }
+        else
+        {
+            json.WriteRawValue(OperationJson.SerializeRegion(Region, Revision));
+        }
+        json.WriteNumber("revision", Revision);
     }
 
     /// <summary>The region the operation touched, if any.</summary>

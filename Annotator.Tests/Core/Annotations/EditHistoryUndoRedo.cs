@@ -200,17 +200,35 @@ public sealed class EditHistoryUndoRedo
     }
 
     [Fact]
+    public void AnUndoMergesWithSomeoneElsesChangeOfOtherFields()
+    {
+        var create = CreatePoint(1);
+        var id = create.Region.Id;
+        Do(create);
+        Do(Move(id, 2));
+        _regions[id].Apply(new RegionChanges(ZOrder: 9), 1, Now); // another labeler reorders it
+
+        var undo = _history.PeekUndo()!;
+        Apply(undo[0]);
+
+        Assert.Equal("""{"x":1,"y":1}""", GeometryOf(id));
+        Assert.Equal(9, _regions[id].ZOrder);
+    }
+
+    [Fact]
     public void AReplayOfARegionSomeoneElseChangedIsRefusedAsAConflict()
     {
         var create = CreatePoint(1);
         var id = create.Region.Id;
         Do(create);
         Do(Move(id, 2));
-        _regions[id].Apply(new RegionChanges(ZOrder: 9), 1, Now); // another labeler
+        _regions[id].Apply(new RegionChanges(Geometry: """{"x":7,"y":1}"""), 1, Now); // another labeler moved it too
 
         var undo = _history.PeekUndo()!;
         var error = Assert.Throws<DomainException>(() => Apply(undo[0]));
-        Assert.Equal("This region was changed by someone else (revision 3, you edited 2).", error.Message);
+        Assert.Equal("Someone else changed this region's shape while you were editing it (revision 3, you edited 2); "
+            + "your change was not applied.", error.Message);
+        Assert.Equal(EditConflict.Changed, error.Conflict);
 
         // Nothing was applied: report none, and the step is dropped rather than retried forever.
         Assert.Empty(_history.Undone([]));

@@ -181,12 +181,48 @@ public sealed class OperationValidatorValidate
     }
 
     [Fact]
-    public void RefusesAnUpdateAgainstAStaleRevision()
+    public void MergesAStaleUpdateWhoseFieldsNobodyChangedSince()
     {
         var region = Existing(Data(_person.Id));
         region.Apply(new RegionChanges(ZOrder: 1), 1, Now);
-        var update = new UpdateRegionOp(Guid.NewGuid(), region.Id, 1, new RegionChanges(Hidden: true));
-        Assert.Equal("This region was changed by someone else (revision 2, you edited 1).", Refusal(update, region));
+        region.Apply(new RegionChanges(LabelId: _vehicle.Id), 1, Now);
+
+        var move = new UpdateRegionOp(Guid.NewGuid(), region.Id, 1, new RegionChanges(Geometry: """{"x":5,"y":6,"w":7,"h":8}"""));
+        var hide = new UpdateRegionOp(Guid.NewGuid(), region.Id, 2, new RegionChanges(Hidden: true));
+
+        Assert.IsType<UpdateRegionOp>(_validator.Validate(move, region));
+        Assert.IsType<UpdateRegionOp>(_validator.Validate(hide, region));
+    }
+
+    [Fact]
+    public void RefusesAStaleUpdateOfFieldsSomeoneElseChanged()
+    {
+        var region = Existing(Data(_person.Id));
+        region.Apply(new RegionChanges(ZOrder: 1), 1, Now);
+        region.Apply(new RegionChanges(Geometry: """{"x":1,"y":1,"w":2,"h":2}"""), 1, Now);
+
+        var reorder = new UpdateRegionOp(Guid.NewGuid(), region.Id, 1, new RegionChanges(ZOrder: 4));
+        Assert.Equal("Someone else changed this region's drawing order while you were editing it (revision 3, you edited 1); "
+            + "your change was not applied.", Refusal(reorder, region));
+        var moveAndRelabel = new UpdateRegionOp(Guid.NewGuid(), region.Id, 2,
+            new RegionChanges(Geometry: """{"x":5,"y":6,"w":7,"h":8}""", LabelId: _vehicle.Id));
+        Assert.Equal("Someone else changed this region's shape while you were editing it (revision 3, you edited 2); "
+            + "your change was not applied.", Refusal(moveAndRelabel, region));
+        // An attribute edit collides with a label change (a label brings its own attributes).
+        region.Apply(new RegionChanges(LabelId: _vehicle.Id), 1, Now);
+        var attributes = new UpdateRegionOp(Guid.NewGuid(), region.Id, 3, new RegionChanges(Attributes: $$"""{"{{_occluded}}":true}"""));
+        Assert.StartsWith("Someone else changed this region's label and attributes", Refusal(attributes, region));
+        Assert.Equal(EditConflict.Changed, Assert.Throws<DomainException>(() => _validator.Validate(attributes, region)).Conflict);
+    }
+
+    [Fact]
+    public void RefusesARevisionTheRegionNeverHad()
+    {
+        var region = Existing(Data(_person.Id));
+        Assert.Equal("This region is at revision 1; the update was made on revision 5, which it never had.",
+            Refusal(new UpdateRegionOp(Guid.NewGuid(), region.Id, 5, new RegionChanges(Hidden: true)), region));
+        Assert.Equal("This region is at revision 1; the update was made on revision 0, which it never had.",
+            Refusal(new UpdateRegionOp(Guid.NewGuid(), region.Id, 0, new RegionChanges(Hidden: true)), region));
     }
 
     [Fact]

@@ -26,6 +26,7 @@ internal sealed class RegionConfiguration : IEntityTypeConfiguration<Region>
         builder.Property(r => r.Geometry).IsRequired();
         builder.Property(r => r.Attributes).IsRequired();
         builder.Property(r => r.CreatedById).HasMaxLength(450).IsRequired();
+        builder.Property(r => r.UpdatedById).HasMaxLength(450).IsRequired();
         builder.Property(r => r.Revision).IsConcurrencyToken();
         builder.HasOne<AnnotationSet>().WithMany().HasForeignKey(r => r.AnnotationSetId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<TaxonomyVersion>().WithMany().HasForeignKey(r => r.TaxonomyVersionId).OnDelete(DeleteBehavior.Restrict);
@@ -55,6 +56,8 @@ internal sealed class OperationLogEntryConfiguration : IEntityTypeConfiguration<
         builder.Property(o => o.Payload).IsRequired();
         builder.HasOne<Image>().WithMany().HasForeignKey(o => o.ImageId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(o => new { o.ImageId, o.Sequence }).IsUnique();
+        // Catch-up: the operations on one set after a sequence number.
+        builder.HasIndex(o => new { o.AnnotationSetId, o.Sequence });
         // A retried operation is recognised by its client id and applied once.
         builder.HasIndex(o => new { o.ImageId, o.AuthorId, o.ClientOpId }).IsUnique();
     }

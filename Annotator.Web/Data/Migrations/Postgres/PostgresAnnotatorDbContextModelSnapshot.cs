@@ -137,6 +137,9 @@ namespace Annotator.Web.Data.Migrations.Postgres
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
 
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ModelVersion")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -184,6 +187,9 @@ namespace Annotator.Web.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int?>("AnnotationSetId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("AuthorId")
                         .IsRequired()
                         .HasMaxLength(450)
@@ -211,6 +217,8 @@ namespace Annotator.Web.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AnnotationSetId", "Sequence");
 
                     b.HasIndex("ImageId", "Sequence")
                         .IsUnique();
@@ -241,9 +249,15 @@ namespace Annotator.Web.Data.Migrations.Postgres
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<int>("DisplayRevision")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Geometry")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int>("GeometryRevision")
+                        .HasColumnType("integer");
 
                     b.Property<bool>("Hidden")
                         .HasColumnType("boolean");
@@ -257,8 +271,14 @@ namespace Annotator.Web.Data.Migrations.Postgres
                     b.Property<Guid>("LabelId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("LabelRevision")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("Locked")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("OrderRevision")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
@@ -269,6 +289,11 @@ namespace Annotator.Web.Data.Migrations.Postgres
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
 
                     b.Property<int>("ZOrder")
                         .HasColumnType("integer");

@@ -126,6 +126,9 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ModelVersion")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -171,6 +174,9 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("AnnotationSetId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("AuthorId")
                         .IsRequired()
                         .HasMaxLength(450)
@@ -198,6 +204,8 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AnnotationSetId", "Sequence");
 
                     b.HasIndex("ImageId", "Sequence")
                         .IsUnique();
@@ -228,9 +236,15 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("DisplayRevision")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Geometry")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("GeometryRevision")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("Hidden")
                         .HasColumnType("INTEGER");
@@ -244,7 +258,13 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("LabelId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("LabelRevision")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Locked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrderRevision")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Revision")
@@ -255,6 +275,11 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("ZOrder")
