@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Annotator.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAnnotatorDbContext))]
-    [Migration("20261128224617_ApiTokens")]
+    [Migration("20261128225043_ApiTokens")]
     partial class ApiTokens
     {
         /// <inheritdoc />
@@ -140,6 +140,9 @@ namespace Annotator.Web.Data.Migrations.Postgres
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
 
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ModelVersion")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -187,6 +190,9 @@ namespace Annotator.Web.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int?>("AnnotationSetId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("AuthorId")
                         .IsRequired()
                         .HasMaxLength(450)
@@ -214,6 +220,8 @@ namespace Annotator.Web.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AnnotationSetId", "Sequence");
 
                     b.HasIndex("ImageId", "Sequence")
                         .IsUnique();
@@ -244,9 +252,15 @@ namespace Annotator.Web.Data.Migrations.Postgres
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<int>("DisplayRevision")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Geometry")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int>("GeometryRevision")
+                        .HasColumnType("integer");
 
                     b.Property<bool>("Hidden")
                         .HasColumnType("boolean");
@@ -260,8 +274,14 @@ namespace Annotator.Web.Data.Migrations.Postgres
                     b.Property<Guid>("LabelId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("LabelRevision")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("Locked")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("OrderRevision")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
@@ -272,6 +292,11 @@ namespace Annotator.Web.Data.Migrations.Postgres
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
 
                     b.Property<int>("ZOrder")
                         .HasColumnType("integer");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Annotator.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAnnotatorDbContext))]
-    [Migration("20261128224612_ApiTokens")]
+    [Migration("20261128225039_ApiTokens")]
     partial class ApiTokens
     {
         /// <inheritdoc />
@@ -129,6 +129,9 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ModelVersion")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -174,6 +177,9 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("AnnotationSetId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("AuthorId")
                         .IsRequired()
                         .HasMaxLength(450)
@@ -201,6 +207,8 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AnnotationSetId", "Sequence");
 
                     b.HasIndex("ImageId", "Sequence")
                         .IsUnique();
@@ -231,9 +239,15 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("DisplayRevision")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Geometry")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("GeometryRevision")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("Hidden")
                         .HasColumnType("INTEGER");
@@ -247,7 +261,13 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("LabelId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("LabelRevision")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Locked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrderRevision")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Revision")
@@ -258,6 +278,11 @@ namespace Annotator.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("ZOrder")
