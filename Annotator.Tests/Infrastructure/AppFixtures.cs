@@ -21,7 +21,14 @@ public abstract class AppFixture(TestDatabase database) : IAsyncDisposable
             {
                 _factory = new AnnotatorFactory(database);
                 Configure(_factory);
-                _ = _factory.Server;
+                if (_factory.UsesKestrel)
+                {
+                    _ = _factory.ServerAddress;
+                }
+                else
+                {
+                    _ = _factory.Server;
+                }
             }
             return _factory;
         }
