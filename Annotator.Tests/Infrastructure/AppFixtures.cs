@@ -54,3 +54,15 @@ public sealed class SqliteApp() : AppFixture(TestDatabase.Sqlite);
 
 /// <summary>The app on PostgreSQL.</summary>
 public sealed class PostgresApp() : AppFixture(TestDatabase.Postgres);
+
+/// <summary>The app on SQLite, served by Kestrel on 127.0.0.1 (for hub clients and browsers).</summary>
+public sealed class SqliteKestrelApp() : AppFixture(TestDatabase.Sqlite)
+{
+    protected override void Configure(AnnotatorFactory factory) => factory.UseKestrelOnLoopback();
+}
+
+/// <summary>The app on PostgreSQL, served by Kestrel on 127.0.0.1 (for hub clients and browsers).</summary>
+public sealed class PostgresKestrelApp() : AppFixture(TestDatabase.Postgres)
+{
+    protected override void Configure(AnnotatorFactory factory) => factory.UseKestrelOnLoopback();
+}
