@@ -151,10 +151,22 @@ public static class OperationJson
         return revision >= 0 ? revision : throw new DomainException("'baseRevision' must not be negative.");
     }
 
-    private static RegionData ReadRegion(JsonElement element)
+    /// <summary>Reads a region as <see cref="SerializeRegion"/> writes it (with its revision).</summary>
+    /// <exception cref="DomainException">It is not such a region.</exception>
+    public static (RegionData Region, int Revision) ParseRegionState(JsonElement element)
     {
-        var fields = new JsonFields(element, "The region", "id", "labelId", "kind", "geometry", "attributes", "zOrder",
-            "hidden", "locked");
+        var fields = new JsonFields(element, "The region", RegionFields);
+        return (ReadRegion(fields), fields.Integer("revision"));
+    }
+
+    private static readonly string[] RegionFields =
+        ["id", "labelId", "kind", "geometry", "attributes", "zOrder", "hidden", "locked", "revision"];
+
+    private static RegionData ReadRegion(JsonElement element) =>
+        ReadRegion(new JsonFields(element, "The region", RegionFields[..^1]));
+
+    private static RegionData ReadRegion(JsonFields fields)
+    {
         return new RegionData(
             fields.Uuid("id"),
             fields.Uuid("labelId"),

@@ -76,6 +76,7 @@ public sealed record EditOutcome(
                 json.WriteNumber("prev", Previous);
                 json.WriteString("authorId", AuthorId);
                 json.WriteString("authorName", AuthorName ?? "");
+                json.WriteString("status", ImageStatus.ToString());
                 json.WriteString("type", Applied!.Type);
                 switch (Applied)
                 {

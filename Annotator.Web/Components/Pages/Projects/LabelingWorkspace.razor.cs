@@ -7,6 +7,7 @@ using Annotator.Core.Geometry;
 using Annotator.Core.Images;
 using Annotator.Core.Taxonomy;
 using Annotator.Web.Components.Labeling;
+using Annotator.Web.Live;
 using Annotator.Web.Workspace;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -49,6 +50,10 @@ public sealed partial class LabelingWorkspace
     private string _tool = "select";
     private Guid? _labelId;
     private readonly Dictionary<Guid, RegionItem> _regions = [];
+    /// <summary>The revision at which regions were deleted, so a late message cannot bring one back.</summary>
+    private readonly Dictionary<Guid, int> _deletedAt = [];
+    private IDisposable? _feedSubscription;
+    private IDisposable? _accessSubscription;
     private List<RegionItem> _regionList = [];
     private HashSet<Guid> _selected = [];
     private Dictionary<Guid, string> _answers = [];
@@ -64,6 +69,7 @@ public sealed partial class LabelingWorkspace
     [Inject] private LabelingQueue Queue { get; set; } = default!;
     [Inject] private Annotator.Web.Projects.ProjectService Projects { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private IEditFeed Feed { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -79,7 +85,10 @@ public sealed partial class LabelingWorkspace
     [CascadingParameter]
     private Task<AuthenticationState> AuthState { get; set; } = default!;
 
-    private bool ReadOnly => _snapshot?.Context.WhyReadOnly is not null;
+    private bool ReadOnly => _lostAccess is not null || _snapshot?.Context.WhyReadOnly is not null;
+
+    /// <summary>Why the user lost access while the page was open (null: they did not).</summary>
+    private string? _lostAccess;
 
     private RegionItem? SelectedRegion =>
         _selected.Count == 1 && _regions.TryGetValue(_selected.First(), out var region) ? region : null;
@@ -109,10 +118,13 @@ public sealed partial class LabelingWorkspace
             return;
         }
         _notFound = false;
+        _lostAccess = null;
         _snapshot = snapshot;
         _loadedImageId = ImageId;
         _status = snapshot.Context.Image.Status;
+        Subscribe(snapshot.Context);
         _regions.Clear();
+        _deletedAt.Clear();
         foreach (var region in snapshot.Regions)
         {
             _regions[region.Data.Id] = RegionItem.From(region.Data, region.Revision, snapshot.Context.Taxonomy);
@@ -186,6 +198,7 @@ public sealed partial class LabelingWorkspace
             json.WriteEndArray();
             json.WriteBoolean("readOnly", ReadOnly);
             json.WriteString("userId", snapshot.Context.UserId);
+            json.WriteNumber("lastSequence", snapshot.LastSequence);
             json.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
@@ -214,7 +227,12 @@ public sealed partial class LabelingWorkspace
         {
             return EditOutcome.Refused(Guid.Empty, "This image is no longer open in this tab.").ToJson();
         }
-        var outcome = await Session.SubmitAsync(await UserAsync(), imageId, json);
+        var user = await UserAsync();
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            return SignedOutJson;
+        }
+        var outcome = await Session.SubmitAsync(user, imageId, json);
         Track(outcome);
         return outcome.ToJson();
     }
@@ -244,19 +262,46 @@ public sealed partial class LabelingWorkspace
         }
         else if (outcome.RegionId is { } id)
         {
-            if (outcome.Region is null)
-            {
-                _regions.Remove(id);
-                _selected.Remove(id);
-            }
-            else
-            {
-                _regions[id] = RegionItem.From(outcome.Region, outcome.Revision, _snapshot?.Context.Taxonomy);
-            }
-            RebuildRegionList();
+            TrackRegion(id, outcome.Region, outcome.Revision);
         }
         _status = outcome.ImageStatus;
         StateHasChanged();
+    }
+
+    /// <summary>The same for an operation that arrived from the feed or a catch-up.</summary>
+    private void Track(CommittedMessage message)
+    {
+        if (message.QuestionId is { } question && message.ValueJson is { } value)
+        {
+            _answers[question] = value;
+        }
+        else if (message.RegionId is { } id)
+        {
+            TrackRegion(id, message.Region, message.Revision);
+        }
+        _status = message.Status ?? _status;
+    }
+
+    /// <summary>Newest revision wins: answers and the feed travel separately, so an older state may arrive later.</summary>
+    private void TrackRegion(Guid id, RegionData? region, int revision)
+    {
+        var known = _regions.TryGetValue(id, out var item) ? item.Revision : _deletedAt.GetValueOrDefault(id);
+        if (revision != 0 && revision < known)
+        {
+            return;
+        }
+        if (region is null)
+        {
+            _regions.Remove(id);
+            _selected.Remove(id);
+            _deletedAt[id] = revision;
+        }
+        else
+        {
+            _regions[id] = RegionItem.From(region, revision, _snapshot?.Context.Taxonomy);
+            _deletedAt.Remove(id);
+        }
+        RebuildRegionList();
     }
 
     private void RebuildRegionList() =>
@@ -434,6 +479,8 @@ public sealed partial class LabelingWorkspace
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _feedSubscription?.Dispose();
+        _accessSubscription?.Dispose();
         await DisposeCanvasAsync();
         if (_module is not null)
         {
@@ -456,6 +503,14 @@ public sealed partial class LabelingWorkspace
         /// <summary>One finished gesture: an operation as JSON. Returns the result JSON.</summary>
         [JSInvokable]
         public Task<string> Submit(string operationJson) => page.SubmitFromCanvasAsync(imageId, operationJson);
+
+        /// <summary>What changed after the sequence number the canvas last applied (a reconnect, a missed message).</summary>
+        [JSInvokable]
+        public Task<string> CatchUp(long afterSequence) => page.CatchUpAsync(imageId, afterSequence);
+
+        /// <summary>The whole state again (when a catch-up is not possible).</summary>
+        [JSInvokable]
+        public Task<string> Snapshot() => page.SnapshotJsonAsync(imageId);
 
         /// <summary>The canvas selection changed.</summary>
         [JSInvokable]

@@ -1,15 +1,22 @@
 // @ts-check
 /**
  * The Razor workspace's entry point into the canvas engine: creates the workspace from the options .NET sends as
- * JSON, and keeps the save indicator honest. Every operation the canvas sends goes through `Submit`; while any is on
- * its way the indicator says "Saving…", when the circuit or the network is gone it says "Offline", otherwise "Saved".
+ * JSON, tells it when the connection goes down and comes back, and keeps the save indicator honest:
+ * "All changes saved" when nothing of ours is unconfirmed, "Saving…" while something is on its way, "Offline" with
+ * the count of changes kept in this browser while the connection is down, "Signed out" when the session ended.
  */
 import { createWorkspace } from './workspace.js';
+import { isConnected, onConnectionChange } from '../connection.js';
 
 /**
  * @typedef {{ invokeMethodAsync: (name: string, ...args: any[]) => Promise<any> }} DotNetRef
- * @typedef {'saved' | 'saving' | 'offline'} SaveState
+ * @typedef {'saved' | 'saving' | 'offline' | 'signed-out'} SaveState
  */
+
+const win = /** @type {any} */ (window);
+
+/** @param {number} n */
+const changes = (n) => (n === 1 ? '1 change' : `${n} changes`);
 
 /**
  * @param {HTMLElement} host the element the canvases go into
@@ -18,64 +25,58 @@ import { createWorkspace } from './workspace.js';
  * @param {string} optionsJson options of createWorkspace, as JSON
  */
 export function open(host, status, dotNetRef, optionsJson) {
-  let pending = 0;
-  let disconnected = false;
+  const options = JSON.parse(optionsJson);
+  /** @type {ReturnType<typeof createWorkspace> | null} */
+  let workspace = null;
 
   const render = () => {
-    if (!status) return;
+    if (!status || !workspace) return;
+    const { pending, connected, signedOut } = workspace.sync();
     /** @type {SaveState} */
-    const state = disconnected || !navigator.onLine ? 'offline' : pending > 0 ? 'saving' : 'saved';
+    const state = signedOut ? 'signed-out' : !connected ? 'offline' : pending > 0 ? 'saving' : 'saved';
     status.dataset.state = state;
-    status.textContent = state === 'offline'
-      ? 'Offline: edits are not being saved'
-      : state === 'saving' ? 'Saving…' : 'All changes saved';
-    status.title = state === 'offline'
-      ? 'The connection to the server is lost. It reconnects by itself; edits made now may not be saved.'
-      : state === 'saving' ? 'Your last change is on its way to the server.' : 'Every change is stored on the server.';
+    status.dataset.pending = String(pending);
+    status.textContent = state === 'signed-out'
+      ? `Signed out: ${changes(pending)} waiting`
+      : state === 'offline'
+        ? pending ? `Offline: ${changes(pending)} kept here` : 'Offline'
+        : state === 'saving' ? 'Saving…' : 'All changes saved';
+    status.title = state === 'signed-out'
+      ? 'Your session ended. Sign in again (in another tab), then reload this page: the waiting changes are sent then.'
+      : state === 'offline'
+        ? 'The connection to the server is lost. Keep working: your changes are kept in this browser and sent, in order, when it is back.'
+        : state === 'saving' ? 'Your last change is on its way to the server.' : 'Every change is stored on the server.';
   };
 
-  /** @type {DotNetRef} */
-  const tracked = {
-    async invokeMethodAsync(name, ...args) {
-      const counts = name === 'Submit' || name === 'Undo' || name === 'Redo';
-      if (counts) { pending++; render(); }
-      try {
-        const result = await dotNetRef.invokeMethodAsync(name, ...args);
-        disconnected = false;
-        return result;
-      } catch (e) {
-        // A call that cannot reach .NET means the circuit is gone (or going).
-        disconnected = true;
-        throw e;
-      } finally {
-        if (counts) { pending--; }
-        render();
-      }
-    },
+  // Unsent edits survive a reload (session storage), not closing the tab: ask first.
+  /** @param {BeforeUnloadEvent} e */
+  const beforeUnload = (e) => {
+    if (workspace && workspace.pendingCount() > 0 && !win.annotatorReloading) e.preventDefault();
   };
+  window.addEventListener('beforeunload', beforeUnload);
 
-  // Blazor shows its reconnect dialog (#components-reconnect-modal) while the circuit is down and hides it once the
-  // circuit is back: whether it is showing is the state of the connection.
-  const reconnect = new MutationObserver(() => {
-    const modal = document.getElementById('components-reconnect-modal');
-    const style = modal ? getComputedStyle(modal) : null;
-    const showing = !!style && style.display !== 'none' && style.visibility !== 'hidden';
-    if (showing !== disconnected) { disconnected = showing; render(); }
+  workspace = createWorkspace(host, dotNetRef, {
+    ...options,
+    storageKey: `annotator.pending.v1.${options.userId ?? ''}.${options.image?.id ?? ''}`,
+    connected: isConnected(),
+    onStateChanged: render,
   });
-  reconnect.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'style', 'open'] });
-  window.addEventListener('online', render);
-  window.addEventListener('offline', render);
+  const stopListening = onConnectionChange((up) => {
+    workspace?.setConnected(up);
+    render();
+  });
+  // For the reconnect banner: whether this tab still has edits to send.
+  win.annotatorPendingEdits = () => ({ pending: workspace?.pendingCount() ?? 0 });
   render();
 
-  const workspace = createWorkspace(host, tracked, JSON.parse(optionsJson));
   // The interop channel itself, reachable as window.annotatorWorkspace.dotNet: scripts (and the tests of the server's
   // validation) can send operations exactly as the canvas does. Nothing here is trusted: the server checks every one.
-  Object.defineProperty(workspace, 'dotNet', { value: tracked, enumerable: false });
+  Object.defineProperty(workspace, 'dotNet', { value: dotNetRef, enumerable: false });
   const dispose = workspace.dispose.bind(workspace);
   workspace.dispose = () => {
-    reconnect.disconnect();
-    window.removeEventListener('online', render);
-    window.removeEventListener('offline', render);
+    stopListening();
+    window.removeEventListener('beforeunload', beforeUnload);
+    win.annotatorPendingEdits = undefined;
     dispose();
   };
   return workspace;

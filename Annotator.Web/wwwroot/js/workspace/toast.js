@@ -2,11 +2,13 @@
 /** Short notices shown at the bottom of the canvas host (errors and hints); each fades after a few seconds. */
 
 const SHOW_MS = 4000;
+/** a notice with an action (Restore) stays long enough to act on */
+const ACTION_MS = 12000;
 const MAX_SHOWN = 3;
 
 /**
  * @param {HTMLElement} host
- * @returns {{show: (message: string, error?: boolean) => void, dispose: () => void}}
+ * @returns {{show: (message: string, error?: boolean, action?: {label: string, run: () => void}) => void, dispose: () => void}}
  */
 export function createToasts(host) {
     const box = document.createElement('div');
@@ -17,17 +19,28 @@ export function createToasts(host) {
     /** @type {Set<number>} */
     const timers = new Set();
     return {
-        show(message, error = false) {
-            if (box.lastElementChild?.textContent === message) return;
+        show(message, error = false, action = undefined) {
+            if (!action && box.lastElementChild?.textContent === message) return;
             const el = document.createElement('div');
             el.className = error ? 'ws-toast ws-toast-error' : 'ws-toast';
             el.textContent = message;
+            if (action) {
+                const button = document.createElement('button');
+                button.type = 'button';
+                button.className = 'ws-toast-action';
+                button.textContent = action.label;
+                button.addEventListener('click', () => {
+                    el.remove();
+                    action.run();
+                }, { once: true });
+                el.appendChild(button);
+            }
             box.appendChild(el);
             while (box.childElementCount > MAX_SHOWN) box.firstElementChild?.remove();
             const t = window.setTimeout(() => {
                 timers.delete(t);
                 el.remove();
-            }, SHOW_MS);
+            }, action ? ACTION_MS : SHOW_MS);
             timers.add(t);
         },
         dispose() {

@@ -12,6 +12,7 @@ import { RegionStore } from './region-store.js';
 import { createSelectTool } from './select-tool.js';
 import { bounds, fitInside } from './shapes.js';
 import { SubmitQueue } from './submit-queue.js';
+import { newId } from './ids.js';
 import { TileLayer } from './tile-layer.js';
 import { createToasts } from './toast.js';
 import { getTool } from './tools/tool.js';
@@ -25,7 +26,8 @@ import { Viewport } from './viewport.js';
 /** @typedef {import('./submit-queue.js').OpResult} OpResult */
 /**
  * @typedef {{image: {id?: string, width: number, height: number, tiles?: import('./tile-layer.js').TileSpec},
- *   labels?: Label[], regions?: Region[], readOnly?: boolean, userId?: string, onError?: (message: string) => void}} WorkspaceOptions
+ *   labels?: Label[], regions?: Region[], readOnly?: boolean, userId?: string, onError?: (message: string) => void,
+ *   lastSequence?: number, storageKey?: string, connected?: boolean, onStateChanged?: () => void}} WorkspaceOptions
  * @typedef {ReturnType<typeof createWorkspace>} WorkspaceHandle
  */
 
@@ -87,13 +89,34 @@ export function createWorkspace(host, dotNet, options) {
         if (error) options.onError?.(message);
     };
 
+    /** Brings back a region someone else deleted (or deleted while we were changing it), as we last had it. @param {Region} region */
+    const restore = (region) => {
+        const { revision: _r, ...data } = region;
+        queue.submit([{ opId: newId(), type: 'create', region: /** @type {Region} */ (data) }]);
+        editor.select([region.id]);
+    };
     const queue = new SubmitQueue(store, dotNet, {
         changed: () => {
             editor.prune();
             engine.regionsChanged();
         },
         error: (message) => notify(message, true),
-    });
+        conflict: (result, intended) => {
+            const who = result.by ? `${result.by} ` : 'Someone else ';
+            if (result.conflict === 'deleted' && intended) {
+                toasts.show(`${who}deleted this region while you were changing it.`, true, { label: 'Restore', run: () => restore(intended) });
+            } else {
+                toasts.show(`${result.error ?? 'Your change collided with someone else\'s.'} Now showing their version.`, true);
+            }
+            options.onError?.(result.error ?? 'conflict');
+        },
+        remoteDeleted: (region, result) => {
+            if (!editor.selection.includes(region.id)) return;
+            const who = result.authorName || 'Someone else';
+            toasts.show(`${who} deleted the region you were editing.`, true, { label: 'Restore', run: () => restore(region) });
+        },
+        stateChanged: () => options.onStateChanged?.(),
+    }, { storageKey: options.storageKey, lastSequence: options.lastSequence ?? 0, connected: options.connected ?? true });
     const editor = new Editor({
         store, queue, labels, image,
         scale: () => viewport.scale,
@@ -278,7 +301,9 @@ export function createWorkspace(host, dotNet, options) {
     }
     document.addEventListener('keydown', keydown);
 
-    queue.load(options.regions ?? []);
+    queue.load(options.regions ?? [], options.lastSequence ?? 0);
+    const restored = queue.restoreStored();
+    if (restored) notify(`Sending ${restored === 1 ? '1 region' : `${restored} regions`} you changed before the reload…`);
 
     const handle = {
         /** @param {string} name */
@@ -293,10 +318,24 @@ export function createWorkspace(host, dotNet, options) {
             brushSize = Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, px));
             engine.invalidate({ overlay: true });
         },
-        /** @param {OpResult|string} result */
+        /** A committed operation (the feed, or the panel's own): applied in sequence order. @param {OpResult|string} result */
         applyCommitted(result) {
-            queue.applyCommitted(typeof result === 'string' ? JSON.parse(result) : result);
+            queue.receive(typeof result === 'string' ? JSON.parse(result) : result);
         },
+        /** Same as applyCommitted: what the live feed calls. @param {OpResult|string} result */
+        receive(result) {
+            queue.receive(typeof result === 'string' ? JSON.parse(result) : result);
+        },
+        /** The connection to the server went down or came back. @param {boolean} up */
+        setConnected(up) {
+            queue.setConnected(!!up);
+        },
+        /** Operations made here and not yet confirmed by the server. */
+        pendingCount: () => queue.pendingCount,
+        /** The newest sequence number applied, and whether the session ended (read-only; for scripts and tests). */
+        sync: () => ({ lastSequence: queue.lastSequence, pending: queue.pendingCount, connected: queue.connected, signedOut: queue.signedOut }),
+        /** Every region as displayed (read-only copies; for scripts and tests). */
+        regions: () => [...store.records.values()].map((rec) => ({ ...rec.region })),
         /** @param {string} opId @param {Region|null} currentRegion */
         rejectLocal(opId, currentRegion) {
             queue.rejectLocal(opId, currentRegion ?? null);
