@@ -34,7 +34,7 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
     /// <summary>Password every test user gets.</summary>
     public const string Password = "test password 4 annotator";
 
-    private readonly string? _postgresDatabase;
+    private string? _postgresDatabase;
     private readonly Dictionary<string, string?> _settings = [];
     private bool _kestrel;
 
@@ -68,12 +68,32 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>
+    /// Runs on <paramref name="first"/>'s database instead of a fresh one, as a second node of the same deployment; the
+    /// database is dropped with <paramref name="first"/>, so dispose this one first.
+    /// </summary>
+    public AnnotatorFactory ShareDatabaseOf(AnnotatorFactory first)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        if (first.Database != Database)
+        {
+            throw new ArgumentException("Both nodes must run on the same kind of database.", nameof(first));
+        }
+        _postgresDatabase = null;
+        _settings["Annotator:Database:ConnectionString"] = first._settings.GetValueOrDefault("Annotator:Database:ConnectionString")
+            ?? $"Data Source={Path.Combine(first.DataPath, "annotator.db")}";
+        return this;
+    }
+
     /// <summary>Serves on 127.0.0.1 with Kestrel (for browsers) instead of the in-memory test server.</summary>
     public AnnotatorFactory UseKestrelOnLoopback()
     {
         _kestrel = true;
         return this;
     }
+
+    /// <summary>Whether it serves with Kestrel on 127.0.0.1 (<see cref="UseKestrelOnLoopback"/>).</summary>
+    public bool UsesKestrel => _kestrel;
 
     /// <summary>The address Kestrel listens on (after <see cref="UseKestrelOnLoopback"/>).</summary>
     public Uri ServerAddress

@@ -21,7 +21,14 @@ public abstract class AppFixture(TestDatabase database) : IAsyncDisposable
             {
                 _factory = new AnnotatorFactory(database);
                 Configure(_factory);
-                _ = _factory.Server;
+                if (_factory.UsesKestrel)
+                {
+                    _ = _factory.ServerAddress;
+                }
+                else
+                {
+                    _ = _factory.Server;
+                }
             }
             return _factory;
         }
@@ -47,3 +54,15 @@ public sealed class SqliteApp() : AppFixture(TestDatabase.Sqlite);
 
 /// <summary>The app on PostgreSQL.</summary>
 public sealed class PostgresApp() : AppFixture(TestDatabase.Postgres);
+
+/// <summary>The app on SQLite, served by Kestrel on 127.0.0.1 (for hub clients and browsers).</summary>
+public sealed class SqliteKestrelApp() : AppFixture(TestDatabase.Sqlite)
+{
+    protected override void Configure(AnnotatorFactory factory) => factory.UseKestrelOnLoopback();
+}
+
+/// <summary>The app on PostgreSQL, served by Kestrel on 127.0.0.1 (for hub clients and browsers).</summary>
+public sealed class PostgresKestrelApp() : AppFixture(TestDatabase.Postgres)
+{
+    protected override void Configure(AnnotatorFactory factory) => factory.UseKestrelOnLoopback();
+}

@@ -60,6 +60,11 @@ public static class AccountServiceExtensions
                 OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden),
             };
         });
+        // Programs authenticate with personal API tokens; pages keep the cookie as the default scheme.
+        services.AddAuthentication()
+            .AddScheme<ApiTokenAuthenticationOptions, ApiTokenAuthenticationHandler>(ApiTokenDefaults.Scheme, null);
+        services.AddSingleton<ApiTokenService>();
+
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "annotator.csrf";

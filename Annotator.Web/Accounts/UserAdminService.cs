@@ -4,6 +4,7 @@ using System.Text;
 using Annotator.Core;
 using Annotator.Core.Accounts;
 using Annotator.Web.Data;
+using Annotator.Web.Live;
 using Annotator.Web.Projects;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,8 @@ public sealed record InvitationView(int Id, string Email, string Role, DateTime 
 public sealed class UserAdminService(
     UserManager<AppUser> users,
     IDbContextFactory<AnnotatorDbContext> dbFactory,
-    TimeProvider clock)
+    TimeProvider clock,
+    IEditFeed feed)
 {
     /// <summary>All users, with their role.</summary>
     public async Task<IReadOnlyList<UserView>> ListAsync(ClaimsPrincipal actor, CancellationToken cancellationToken = default)
@@ -147,8 +149,9 @@ public sealed class UserAdminService(
         {
             throw new DomainException(Describe(added));
         }
-        // Signs the user's sessions out of their old role within a minute.
+        // Signs the user's sessions out of their old role within a minute, and their programs at once.
         await users.UpdateSecurityStampAsync(user);
+        await feed.PublishAccessChangeAsync(user.Id, $"Your role changed to {role}; connect again.");
     }
 
     /// <summary>Deactivates or reactivates an account. Nobody can deactivate themselves.</summary>
@@ -167,6 +170,10 @@ public sealed class UserAdminService(
             throw new DomainException(Describe(updated));
         }
         await users.UpdateSecurityStampAsync(user);
+        if (!active)
+        {
+            await feed.PublishAccessChangeAsync(user.Id, "Your account was deactivated.");
+        }
     }
 
     private static string RequireAdmin(ClaimsPrincipal actor)

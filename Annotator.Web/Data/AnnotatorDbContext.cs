@@ -30,6 +30,7 @@ public abstract class AnnotatorDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<OperationLogEntry> OperationLog => Set<OperationLogEntry>();
     public DbSet<TaxonomyVersion> TaxonomyVersions => Set<TaxonomyVersion>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

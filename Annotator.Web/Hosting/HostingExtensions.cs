@@ -91,6 +91,7 @@ public static partial class HostingExtensions
         app.MapStaticAssets();
         app.MapImageEndpoints();
         app.MapAccountEndpoints();
+        app.MapHub<AnnotationsHub>(AnnotationsHub.Path);
         // Our own Content-Security-Policy (SecurityHeaders) already says frame-ancestors 'none'; Blazor's narrower header
         // would otherwise take its place.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
@@ -102,7 +103,7 @@ public static partial class HostingExtensions
     {
         var path = context.Request.Path;
         if (!path.StartsWithSegments("/setup") && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content")
-            && !path.StartsWithSegments("/_blazor") && !Path.HasExtension(path.Value)
+            && !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments(AnnotationsHub.Path) && !Path.HasExtension(path.Value)
             && !await context.RequestServices.GetRequiredService<SetupState>().IsDoneAsync(context.RequestAborted))
         {
             context.Response.Redirect("/setup");

@@ -18,7 +18,7 @@ public static class FeedTopics
     /// <summary>Who is where, cursors and selections; key: the project id.</summary>
     public const string Presence = "presence";
 
-    /// <summary>Someone's access changed (role, membership, account, token); key: the user id.</summary>
+    /// <summary>Someone's access changed (role, membership, account, token); key: the user id; payload: <see cref="AccessNotice"/> JSON.</summary>
     public const string Access = "access";
 
     /// <summary>

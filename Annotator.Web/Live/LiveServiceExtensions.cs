@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Annotator.Web.Live;
 
@@ -19,6 +22,39 @@ public static class LiveServiceExtensions
         else
         {
             services.AddSingleton<IEditFeed, InProcessEditFeed>();
+        }
+        services.AddAnnotationsHub(options);
+        return services;
+    }
+
+    /// <summary>
+    /// The annotations hub for programs: message size limit, one invocation at a time per client (so a client's
+    /// operations apply in the order it sent them), and, with Redis configured, the Redis backplane for this hub only
+    /// (Blazor's own circuit hub stays on its node: circuits are sticky).
+    /// </summary>
+    private static IServiceCollection AddAnnotationsHub(this IServiceCollection services, LiveOptions options)
+    {
+        services.AddSignalR().AddHubOptions<AnnotationsHub>(o =>
+        {
+            o.MaximumReceiveMessageSize = options.HubMaxMessageBytes;
+            o.MaximumParallelInvocationsPerClient = 1;
+            o.EnableDetailedErrors = false;
+        });
+        services.AddSingleton<HubConnectionRegistry>();
+        services.AddSingleton<IEditSink, HubEditSink>();
+        if (options.UsesRedis)
+        {
+            var redis = ConfigurationOptions.Parse(options.Redis!);
+            redis.ChannelPrefix = RedisChannel.Literal($"{options.ChannelPrefix}:hub:");
+            // Don't fail start-up when Redis is briefly away; the backplane reconnects on its own.
+            redis.AbortOnConnectFail = false;
+            var redisOptions = Options.Create(new RedisOptions { Configuration = redis });
+            services.AddSingleton<HubLifetimeManager<AnnotationsHub>>(s => new RedisHubLifetimeManager<AnnotationsHub>(
+                s.GetRequiredService<ILogger<RedisHubLifetimeManager<AnnotationsHub>>>(),
+                redisOptions,
+                s.GetRequiredService<IHubProtocolResolver>(),
+                s.GetRequiredService<IOptions<HubOptions>>(),
+                s.GetRequiredService<IOptions<HubOptions<AnnotationsHub>>>()));
         }
         return services;
     }

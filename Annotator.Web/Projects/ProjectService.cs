@@ -4,6 +4,7 @@ using Annotator.Core.Images;
 using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
 using Annotator.Web.Data;
+using Annotator.Web.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace Annotator.Web.Projects;
@@ -30,7 +31,11 @@ public sealed record ImagePage(IReadOnlyList<ImageTile> Items, int Total, int Pa
 public sealed record MemberView(string UserId, string Email, string DisplayName, ProjectRole Role);
 
 /// <summary>Projects: listing, the grid, and the changes admins make. Every method checks the caller.</summary>
-public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFactory, ProjectAccess access, TimeProvider clock)
+/// <remarks>
+/// Changes that take access away or give it (membership, project role, archiving) are announced on the feed's access
+/// topic, so open hub connections of the people concerned re-check at once.
+/// </remarks>
+public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFactory, ProjectAccess access, TimeProvider clock, IEditFeed feed)
 {
     /// <summary>Largest page of the image grid.</summary>
     public const int MaxPageSize = 200;
@@ -149,8 +154,9 @@ public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFacto
         }, cancellationToken);
 
     /// <summary>Archives or restores a project (admins only).</summary>
-    public Task SetArchivedAsync(ClaimsPrincipal user, int projectId, bool archived, CancellationToken cancellationToken = default) =>
-        ChangeAsync(user, projectId, p =>
+    public async Task SetArchivedAsync(ClaimsPrincipal user, int projectId, bool archived, CancellationToken cancellationToken = default)
+    {
+        var project = await ChangeAsync(user, projectId, p =>
         {
             if (archived)
             {
@@ -161,6 +167,14 @@ public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFacto
                 p.Unarchive();
             }
         }, cancellationToken);
+        var reason = archived
+            ? $"The project '{project.Name}' was archived; its annotations can be viewed, not changed."
+            : $"The project '{project.Name}' was restored; its annotations can be changed again.";
+        foreach (var member in project.Members)
+        {
+            await feed.PublishAccessChangeAsync(member.UserId, reason, cancellationToken: cancellationToken);
+        }
+    }
 
     /// <summary>Adds a member or changes their project role (admins only).</summary>
     public async Task SetMemberAsync(ClaimsPrincipal user, int projectId, string memberId, ProjectRole role, CancellationToken cancellationToken = default)
@@ -172,12 +186,18 @@ public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFacto
                 throw new DomainException("That user does not exist or is deactivated.");
             }
         }
-        await ChangeAsync(user, projectId, p => p.SetMember(memberId, role), cancellationToken);
+        var project = await ChangeAsync(user, projectId, p => p.SetMember(memberId, role), cancellationToken);
+        await feed.PublishAccessChangeAsync(memberId, $"Your role in the project '{project.Name}' is now {role}.",
+            cancellationToken: cancellationToken);
     }
 
     /// <summary>Removes a member (admins only).</summary>
-    public Task RemoveMemberAsync(ClaimsPrincipal user, int projectId, string memberId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(user, projectId, p => p.RemoveMember(memberId), cancellationToken);
+    public async Task RemoveMemberAsync(ClaimsPrincipal user, int projectId, string memberId, CancellationToken cancellationToken = default)
+    {
+        var project = await ChangeAsync(user, projectId, p => p.RemoveMember(memberId), cancellationToken);
+        await feed.PublishAccessChangeAsync(memberId, $"You were removed from the project '{project.Name}'.",
+            cancellationToken: cancellationToken);
+    }
 
     /// <summary>The members of a project (admins only).</summary>
     public async Task<IReadOnlyList<MemberView>> MembersAsync(ClaimsPrincipal user, int projectId, CancellationToken cancellationToken = default)
@@ -191,7 +211,7 @@ public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFacto
             .ToListAsync(cancellationToken);
     }
 
-    private async Task ChangeAsync(ClaimsPrincipal user, int projectId, Action<Project> change, CancellationToken cancellationToken)
+    private async Task<Project> ChangeAsync(ClaimsPrincipal user, int projectId, Action<Project> change, CancellationToken cancellationToken)
     {
         RequireAdmin(user);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -199,6 +219,7 @@ public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFacto
             ?? throw new DomainException("The project does not exist.");
         change(project);
         await db.SaveChangesAsync(cancellationToken);
+        return project;
     }
 
     private static string RequireAdmin(ClaimsPrincipal user)

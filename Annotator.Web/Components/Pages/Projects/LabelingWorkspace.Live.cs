@@ -33,7 +33,9 @@ public sealed partial class LabelingWorkspace
         var imageId = context.Image.Id;
         _feedSubscription = Feed.Subscribe(FeedTopics.Edit, FeedTopics.EditKey(imageId, context.SetOwnerId),
             message => OnCommittedAsync(imageId, message.Payload));
-        _accessSubscription = Feed.Subscribe(FeedTopics.Access, context.UserId, message => OnAccessChangedAsync(imageId, message.Payload));
+        _accessSubscription = Feed.Subscribe(FeedTopics.Access, context.UserId, message =>
+            // A revoked API token concerns that token's programs, not the browser.
+            AccessNotice.Parse(message.Payload) is { TokenId: null } notice ? OnAccessChangedAsync(imageId, notice.Reason) : Task.CompletedTask);
     }
 
     private Task OnCommittedAsync(int imageId, string json) => InvokeAsync(async () =>
