@@ -34,6 +34,7 @@ public sealed class LiveCollaborationInBrowser(ChromiumFixture chromium) : IClas
         TestEnvironment.RequireChromium();
         var app = new AnnotatorFactory(TestDatabase.Sqlite)
             .With("Annotator:Live:CircuitRetentionSeconds", retentionSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .With("Annotator:Live:SessionCheckSeconds", "1")
             .UseKestrelOnLoopback();
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var ada = await app.CreateUserAsync("ada@example.com", AppRoles.Labeler);
@@ -202,6 +203,32 @@ public sealed class LiveCollaborationInBrowser(ChromiumFixture chromium) : IClas
         await DragAsync(ada, (350, 80), (450, 200));
 
         await Expect(ada.Locator(".ws-toast-error").Last).ToContainTextAsync("not a member of its project");
+        await SettledAsync(ada, 1);
+        Assert.Equal(1, await StoredCountAsync(world));
+    }
+
+    [Fact]
+    public async Task WhenTheSessionEndsMidEditTheUserIsToldWhyAndComesBackToTheirSavedWork()
+    {
+        await using var world = await OpenAsync();
+        var ada = world.Ada.Page;
+        await ada.Keyboard.PressAsync("b");
+        await DragAsync(ada, (100, 80), (300, 200));
+        await SettledAsync(ada, 1);
+
+        // Signed out everywhere (as a password change or "sign out other sessions" does).
+        using (var scope = world.App.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Annotator.Web.Data.AppUser>>();
+            await users.UpdateSecurityStampAsync((await users.FindByIdAsync(world.AdaId))!);
+        }
+
+        await Expect(ada.GetByTestId("session-ended")).ToBeVisibleAsync();
+        await ada.Locator("#email").FillAsync("ada@example.com");
+        await ada.Locator("#password").FillAsync(AnnotatorFactory.Password);
+        await ada.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ada.WaitForURLAsync($"**/projects/{world.Project}/images/{world.Image}");
+        await Expect(ada.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
         await SettledAsync(ada, 1);
         Assert.Equal(1, await StoredCountAsync(world));
     }

@@ -8,16 +8,17 @@ using Microsoft.Extensions.Options;
 namespace Annotator.Web.Accounts;
 
 /// <summary>
-/// Re-checks an open Blazor circuit's user every minute: a deactivated user, or one whose role changed, loses the
+/// Re-checks an open Blazor circuit's user every minute (<c>Annotator:Live:SessionCheckSeconds</c>): a deactivated user, or one whose role changed, loses the
 /// circuit's authentication without waiting for the cookie to expire.
 /// </summary>
 internal sealed class RevalidatingAuthStateProvider(
     ILoggerFactory loggerFactory,
     IServiceScopeFactory scopeFactory,
-    IOptions<IdentityOptions> options)
+    IOptions<IdentityOptions> options,
+    IOptions<Annotator.Web.Live.LiveOptions> live)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(Math.Max(1, live.Value.SessionCheckSeconds));
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState,
         CancellationToken cancellationToken)

@@ -19,6 +19,12 @@ public sealed class LiveOptions
     /// </summary>
     public int CircuitRetentionSeconds { get; set; } = 180;
 
+    /// <summary>
+    /// How often an open page re-checks its user (seconds): a deactivated account, or one signed out elsewhere or whose
+    /// password or role changed, loses the page within this time and is sent to sign in again.
+    /// </summary>
+    public int SessionCheckSeconds { get; set; } = 60;
+
     /// <summary>Largest message a hub client may send (bytes): the largest operation plus room for the envelope.</summary>
     public long HubMaxMessageBytes { get; set; } = 4L * 1024 * 1024 + 64 * 1024;
 

@@ -23,6 +23,9 @@ let retryTimer;
 let refreshTimer;
 let retries = 0;
 
+/** The app is about to leave the page on purpose (sign-in after the session ended): no "leave page?" prompt. */
+win.annotatorAllowLeave = () => { win.annotatorReloading = true; };
+
 /** What the open workspace (if any) still has to send. */
 function safetyText() {
     /** @type {{pending: number} | undefined} */
