@@ -142,7 +142,7 @@ public sealed class LiveCollaborationInBrowser(ChromiumFixture chromium) : IClas
         await DragAsync(ada, (100, 80), (300, 200));
         await DragAsync(ada, (350, 80), (450, 200));
         await Expect(ada.GetByTestId("save-status")).ToHaveTextAsync("Offline: 2 changes kept here");
-        await Expect(ada.GetByTestId("reconnect-safety")).ToContainTextAsync("2 changes are kept in this browser");
+        await Expect(ada.GetByTestId("reconnect-safety")).ToContainTextAsync("2 changes kept in this browser");
         // Meanwhile Grace, online, draws too.
         await grace.Keyboard.PressAsync("b");
         await DragAsync(grace, (100, 300), (200, 400));

@@ -31,9 +31,9 @@ function safetyText() {
     /** @type {{pending: number} | undefined} */
     const edits = win.annotatorPendingEdits?.();
     if (!edits) return 'Nothing you changed is waiting to be saved.';
-    if (edits.pending === 0) return 'Your edits are safe: every change was saved before the connection dropped.';
-    const n = edits.pending === 1 ? '1 change is' : `${edits.pending} changes are`;
-    return `Your edits are safe: ${n} kept in this browser and will be sent when the connection is back. Keep this tab open.`;
+    if (edits.pending === 0) return 'Your edits are safe: all were saved before it dropped.';
+    const n = edits.pending === 1 ? '1 change' : `${edits.pending} changes`;
+    return `Your edits are safe: ${n} kept in this browser, sent once it is back.`;
 }
 
 /** @param {string} state @param {string} text */
@@ -76,10 +76,10 @@ banner?.addEventListener('components-reconnect-state-changed', (e) => {
     const state = /** @type {CustomEvent} */ (e).detail?.state;
     switch (state) {
         case 'show':
-            show('show', 'Connection lost. Reconnecting…');
+            show('show', 'Connection lost, reconnecting…');
             break;
         case 'retrying':
-            show('retrying', 'Connection lost. Reconnecting…');
+            show('retrying', 'Connection lost, reconnecting…');
             break;
         case 'failed':
             show('failed', "Can't reach the server. Trying again every few seconds…");
