@@ -5,7 +5,7 @@ namespace Annotator.Web.Live;
 /// <summary>Registers the edit feed chosen by configuration.</summary>
 public static class LiveServiceExtensions
 {
-    /// <summary>The in-process feed, or the Redis feed when <c>Annotator:Live:Redis</c> is set.</summary>
+    /// <summary>The in-process feed, or the Redis feed when <c>Annotator:Live:Redis</c> is set; presence on top of it.</summary>
     public static IServiceCollection AddAnnotatorLive(this IServiceCollection services, LiveOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -19,6 +19,7 @@ public static class LiveServiceExtensions
         {
             services.AddSingleton<IEditFeed, InProcessEditFeed>();
         }
+        services.AddSingleton<PresenceTracker>();
         return services;
     }
 
