@@ -104,6 +104,7 @@ public sealed partial class LabelingWorkspace
         if (snapshot is null || snapshot.Context.Image.ProjectId != ProjectId)
         {
             await DisposeCanvasAsync();
+            LeavePresence();
             _notFound = true;
             _snapshot = null;
             return;
@@ -111,6 +112,7 @@ public sealed partial class LabelingWorkspace
         _notFound = false;
         _snapshot = snapshot;
         _loadedImageId = ImageId;
+        await JoinPresenceAsync(snapshot);
         _status = snapshot.Context.Image.Status;
         _regions.Clear();
         foreach (var region in snapshot.Regions)
@@ -147,6 +149,7 @@ public sealed partial class LabelingWorkspace
         {
             await CallAsync("setLabel", label.ToString());
         }
+        await AttachPresenceAsync();
     }
 
     private string CanvasOptions(WorkspaceSnapshot snapshot)
@@ -317,6 +320,7 @@ public sealed partial class LabelingWorkspace
     private async Task FocusRegionAsync(Guid regionId)
     {
         _selected = [regionId];
+        ShareSelection();
         await SetToolAsync("select");
         await CallAsync("focusRegion", regionId.ToString());
     }
@@ -434,6 +438,7 @@ public sealed partial class LabelingWorkspace
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        LeavePresence();
         await DisposeCanvasAsync();
         if (_module is not null)
         {
@@ -492,6 +497,7 @@ public sealed partial class LabelingWorkspace
         {
             // Not filtered by the regions known here: a shape just drawn is selected before the server has answered.
             _selected = ids.Select(id => Guid.TryParse(id, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToHashSet();
+            ShareSelection();
             StateHasChanged();
         }
         return Task.CompletedTask;
