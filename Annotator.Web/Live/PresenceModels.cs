@@ -54,10 +54,11 @@ public sealed record PresencePeer(
 /// <summary>The colours and initials of viewers.</summary>
 public static class PresenceColors
 {
-    // Distinct on the dark canvas and on white tiles, and none of them the label colours' pure primaries.
+    // Distinct from each other, readable with white initials, visible on the dark canvas; no pure reds (the usual colour
+    // of a first label, and of errors).
     private static readonly string[] Palette =
     [
-        "#e8710a", "#1a73e8", "#d01884", "#188038", "#9334e6", "#c5221f",
+        "#e8710a", "#1a73e8", "#d01884", "#188038", "#9334e6", "#00639b",
         "#12b5cb", "#b06000", "#3f51b5", "#e52592", "#00897b", "#795548",
     ];
 

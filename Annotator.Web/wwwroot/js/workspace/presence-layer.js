@@ -112,10 +112,10 @@ export class PresenceLayer {
                 if (r.kind === 'mask' || r.kind === 'keypoints') c.rect(b.x, b.y, b.w, b.h);
                 else trace(c, r, s);
                 c.setLineDash([7 / s, 4 / s]);
-                c.lineWidth = 4 / s;
-                c.strokeStyle = 'rgba(255,255,255,0.8)';
+                c.lineWidth = 5 / s;
+                c.strokeStyle = 'rgba(255,255,255,0.85)';
                 c.stroke();
-                c.lineWidth = 2 / s;
+                c.lineWidth = 2.5 / s;
                 c.strokeStyle = peer.color;
                 c.stroke();
                 c.restore();
@@ -146,6 +146,11 @@ export class PresenceLayer {
 function drawPointer(c, p, color, name) {
     c.save();
     c.translate(Math.round(p.x), Math.round(p.y));
+    c.scale(1.25, 1.25);
+    // A soft shadow keeps the arrow visible on any image.
+    c.shadowColor = 'rgba(0,0,0,0.55)';
+    c.shadowBlur = 3;
+    c.shadowOffsetY = 1;
     c.beginPath();
     c.moveTo(0, 0);
     c.lineTo(0, 16);
@@ -157,9 +162,10 @@ function drawPointer(c, p, color, name) {
     c.closePath();
     c.fillStyle = color;
     c.fill();
+    c.shadowColor = 'transparent';
     c.lineWidth = 1.25;
     c.strokeStyle = '#fff';
     c.stroke();
     c.restore();
-    drawTag(c, name, color, p.x + 12, p.y + 32);
+    drawTag(c, name, color, p.x + 14, p.y + 38);
 }
