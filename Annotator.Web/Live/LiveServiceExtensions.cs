@@ -20,6 +20,8 @@ public static class LiveServiceExtensions
             services.AddSingleton<IEditFeed, InProcessEditFeed>();
         }
         services.AddSingleton<PresenceTracker>();
+        services.AddScoped<PresenceCircuit>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(s => s.GetRequiredService<PresenceCircuit>());
         return services;
     }
 

@@ -16,7 +16,8 @@ namespace Annotator.Web.Live;
 /// the project permission for the grid) may join or subscribe. Privacy is enforced when reading:
 /// <see cref="PresenceSession.Peers"/> gives pointers and selections only of viewers of the same image and the same
 /// annotation set, so blind labelers never see each other's; <see cref="Viewers"/> gives who views which image, which
-/// every project member may see.
+/// every project member may see. Pages join through <see cref="PresenceCircuit"/>, which hides their viewers while the
+/// browser's connection is down.
 /// </remarks>
 public sealed class PresenceTracker : IAsyncDisposable
 {
@@ -201,22 +202,55 @@ public sealed class PresenceTracker : IAsyncDisposable
         Notify(notify);
     }
 
+    internal void SetConnected(PresenceSession session, bool connected)
+    {
+        var notify = new HashSet<Func<Task>>();
+        lock (_gate)
+        {
+            if (_disposed || !_sessions.ContainsKey(session.Key) || _entries.ContainsKey(session.Key) == connected)
+            {
+                return;
+            }
+            Entry entry;
+            if (connected)
+            {
+                var join = session.Join;
+                entry = new Entry(session.Key, _node, join.ProjectId, join.ImageId, join.SetOwnerId ?? "", join.UserId,
+                    Trim(join.DisplayName), session.Color, null, [], _time.GetUtcNow());
+                _entries[session.Key] = entry;
+                // The page missed what happened meanwhile: it re-reads its peers.
+                notify.Add(session.OnChange);
+            }
+            else if (!_entries.Remove(session.Key, out entry!))
+            {
+                return;
+            }
+            ViewersChanged(entry, notify);
+            PublishState(entry.ProjectId);
+        }
+        Notify(notify);
+    }
+
     internal void Leave(PresenceSession session)
     {
         var notify = new HashSet<Func<Task>>();
         lock (_gate)
         {
-            if (!_sessions.Remove(session.Key) || !_entries.Remove(session.Key, out var entry))
+            if (!_sessions.Remove(session.Key))
             {
                 return;
             }
-            ViewersChanged(entry, notify);
+            if (_entries.Remove(session.Key, out var entry))
+            {
+                ViewersChanged(entry, notify);
+            }
+            var projectId = session.Join.ProjectId;
             if (!_disposed)
             {
-                PublishState(entry.ProjectId);
-                var project = Project(entry.ProjectId);
+                PublishState(projectId);
+                var project = Project(projectId);
                 project.Sessions--;
-                ReleaseIfUnused(entry.ProjectId, project);
+                ReleaseIfUnused(projectId, project);
             }
         }
         Notify(notify);
@@ -584,14 +618,27 @@ public sealed class PresenceSession : IDisposable
         _tracker.Select(this, regionIds);
     }
 
+    /// <summary>
+    /// The browser's connection went down (false) or came back (true). While it is down the viewer is hidden from
+    /// everyone: a circuit whose browser is gone lingers on the server for minutes before the page is disposed.
+    /// </summary>
+    public void SetConnected(bool connected) => _tracker.SetConnected(this, connected);
+
     /// <summary>Other users in the same annotation set of the same image, with their pointers and selections.</summary>
     public IReadOnlyList<PresencePeer> Peers() => _tracker.PeersOf(this);
 
     /// <summary>Other users viewing the same image, in any annotation set (avatars only).</summary>
     public IReadOnlyList<ImageViewer> ImageViewers() => _tracker.ImageViewersOf(this);
 
+    /// <summary>Whether the session has left.</summary>
+    public bool IsDisposed { get; private set; }
+
     /// <summary>Leaves: the others see this viewer go.</summary>
-    public void Dispose() => _tracker.Leave(this);
+    public void Dispose()
+    {
+        IsDisposed = true;
+        _tracker.Leave(this);
+    }
 }
 
 [JsonSerializable(typeof(PresenceTracker.PresenceWire))]

@@ -154,6 +154,36 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AViewerWhoseConnectionDropsIsHiddenEverywhereUntilItComesBack()
+    {
+        var feed = InProcessFeed();
+        var clock = new ManualClock();
+        var a = Tracker(feed, clock);
+        var b = Tracker(feed, clock);
+        using var ann = a.Join(Viewer("ann"), Nothing);
+        var bobChanges = 0;
+        using var bob = b.Join(Viewer("bob"), () =>
+        {
+            Interlocked.Increment(ref bobChanges);
+            return Task.CompletedTask;
+        });
+        await EventuallyAsync(() => ann.Peers().Count == 1 && bob.Peers().Count == 1, "both to see each other");
+
+        bob.SetConnected(false);
+        await EventuallyAsync(() => ann.Peers().Count == 0 && a.Viewers(Project).Count == 1, "Bob to be hidden on A");
+        Assert.DoesNotContain(b.ViewersOfImage(Image), v => v.UserId == "bob");
+        // Heartbeats do not bring a disconnected viewer back.
+        clock.Advance(TimeSpan.FromSeconds(11));
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.Empty(ann.Peers());
+
+        var before = Volatile.Read(ref bobChanges);
+        bob.SetConnected(true);
+        await EventuallyAsync(() => ann.Peers().Count == 1 && Volatile.Read(ref bobChanges) > before, "Bob back, and told to re-read");
+        Assert.Equal("ann", Assert.Single(bob.Peers()).UserId);
+    }
+
+    [Fact]
     public async Task TwoNodesOnRedisSeeEachOthersViewersPointersAndSelections()
     {
         TestEnvironment.RequireRedis();

@@ -23,7 +23,7 @@ public sealed partial class LabelingWorkspace
     private string? _displayName;
     private int _presencePushQueued;
 
-    [Inject] private PresenceTracker Presence { get; set; } = default!;
+    [Inject] private PresenceCircuit Presence { get; set; } = default!;
     [Inject] private IDbContextFactory<AnnotatorDbContext> DbFactory { get; set; } = default!;
 
     /// <summary>Joins for the snapshot just loaded (which authorized the caller), leaving the image open before.</summary>
