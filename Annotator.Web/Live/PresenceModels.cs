@@ -74,7 +74,7 @@ public static class PresenceColors
         return Palette[hash % (uint)Palette.Length];
     }
 
-    /// <summary>The first letters of the first two words of a name ("Ada Lovelace" → "AL").</summary>
+    /// <summary>The first letters of the first and last words of a name ("Alan M. Turing" → "AT"; "grace" → "GR").</summary>
     public static string Initials(string name)
     {
         var words = (name ?? "").Split([' ', '.', '_', '-'], StringSplitOptions.RemoveEmptyEntries);
@@ -82,7 +82,7 @@ public static class PresenceColors
         {
             0 => "?",
             1 => words[0][..Math.Min(2, words[0].Length)].ToUpperInvariant(),
-            _ => string.Concat(char.ToUpperInvariant(words[0][0]), char.ToUpperInvariant(words[1][0])),
+            _ => string.Concat(char.ToUpperInvariant(words[0][0]), char.ToUpperInvariant(words[^1][0])),
         };
     }
 }

@@ -25,6 +25,7 @@ public sealed partial class LabelingWorkspace
 
     [Inject] private PresenceCircuit Presence { get; set; } = default!;
     [Inject] private IDbContextFactory<AnnotatorDbContext> DbFactory { get; set; } = default!;
+    [Inject] private ILogger<LabelingWorkspace> Logger { get; set; } = default!;
 
     /// <summary>Joins for the snapshot just loaded (which authorized the caller), leaving the image open before.</summary>
     private async Task JoinPresenceAsync(WorkspaceSnapshot snapshot)
@@ -80,8 +81,10 @@ public sealed partial class LabelingWorkspace
         }
         catch (Exception e)
         {
+            // Presence is a courtesy: a failed update of someone's pointer must not end this user's workspace (as
+            // DispatchExceptionAsync would, by ending the circuit). The next change tries again.
             Volatile.Write(ref _presencePushQueued, 0);
-            await DispatchExceptionAsync(e);
+            Logger.LogDebug(e, "Could not show presence on the workspace of image {ImageId}.", _loadedImageId);
         }
     }
 

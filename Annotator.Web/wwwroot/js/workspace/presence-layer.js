@@ -40,10 +40,24 @@ export class PresenceLayer {
         this.latest = null;
         this.lastReport = -Infinity;
         this.timer = 0;
-        this.move = (/** @type {PointerEvent} */ e) => this.#pointer(e);
-        this.leave = () => this.#queue(null);
+        /** @type {{clientX: number, clientY: number}|null} where the pointer is over the host (page coordinates) */
+        this.client = null;
+        this.move = (/** @type {PointerEvent} */ e) => {
+            this.client = { clientX: e.clientX, clientY: e.clientY };
+            this.#pointer(this.client);
+        };
+        this.leave = () => {
+            this.client = null;
+            this.#queue(null);
+        };
+        // Zooming with the wheel moves the image under a still pointer: report where it points now (after the view
+        // has changed, hence the frame).
+        this.wheel = () => requestAnimationFrame(() => {
+            if (this.client) this.#pointer(this.client);
+        });
         host.addEventListener('pointermove', this.move, { passive: true });
         host.addEventListener('pointerleave', this.leave, { passive: true });
+        host.addEventListener('wheel', this.wheel, { passive: true });
     }
 
     /** Starts reporting this user's pointer to .NET. @param {PresenceRef|null} sink */
@@ -63,7 +77,7 @@ export class PresenceLayer {
         return this.list.map((p) => ({ ...p, cursor: p.cursor ? { ...p.cursor } : null, selection: [...(p.selection ?? [])] }));
     }
 
-    /** @param {PointerEvent} e */
+    /** @param {{clientX: number, clientY: number}} e */
     #pointer(e) {
         const box = this.host.getBoundingClientRect();
         const p = this.deps.viewport.toImage(e.clientX - box.left, e.clientY - box.top);
@@ -132,6 +146,7 @@ export class PresenceLayer {
     dispose() {
         this.host.removeEventListener('pointermove', this.move);
         this.host.removeEventListener('pointerleave', this.leave);
+        this.host.removeEventListener('wheel', this.wheel);
         if (this.timer) window.clearTimeout(this.timer);
         this.timer = 0;
         this.sink = null;
