@@ -4,6 +4,7 @@ using Annotator.Tests.Infrastructure;
 using Annotator.Web.Data;
 using Annotator.Web.Images;
 using Annotator.Web.Live;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Annotator.Tests.Browser.BrowserSteps;
@@ -158,6 +159,37 @@ public sealed class PresenceInBrowser(ChromiumFixture chromium) : IClassFixture<
         // Ann's canvas has the viewer of her own set, and not Bob.
         Assert.Equal(["Witness"], await ann.EvaluateAsync<string[]>("() => window.annotatorWorkspace.peers().map(p => p.displayName)"));
         await Expect(AvatarOf(bob, world.Ann)).ToBeVisibleAsync();
+        Assert.Empty(_owned.OfType<BrowserPage>().SelectMany(p => p.Errors));
+    }
+
+    [Fact]
+    public async Task AMemberRemovedFromTheProjectLeavesAtOnceAndSeesNobodyAnyMore()
+    {
+        var world = await CreateAsync(overlap: 1);
+        var ann = await SignedInAsync(world, "ann.lee@example.com");
+        var bob = await SignedInAsync(world, "bob.stone@example.com");
+        await OpenImageAsync(ann, world);
+        await OpenImageAsync(bob, world);
+        await Expect(AvatarOf(ann, world.Bob)).ToBeVisibleAsync();
+        await MoveToAsync(ann, 300, 200, steps: 3);
+        await PeersAsync(bob, "peers.length === 1 && !!peers[0].cursor");
+
+        await using (var db = await world.App.NewDbContextAsync())
+        {
+            var project = await db.Projects.Include(p => p.Members).SingleAsync(p => p.Id == world.Project);
+            Assert.True(project.RemoveMember(world.Bob.Id));
+            await db.SaveChangesAsync();
+        }
+        // What the membership change publishes (FeedTopics.Access, key: the user).
+        await world.App.Services.GetRequiredService<IEditFeed>().PublishAsync(new FeedEnvelope(FeedTopics.Access, world.Bob.Id, "{}"));
+
+        await Expect(AvatarOf(ann, world.Bob)).ToHaveCountAsync(0);
+        await PeersAsync(ann, "peers.length === 0");
+        await PeersAsync(bob, "peers.length === 0");
+        await Expect(AvatarOf(bob, world.Ann)).ToHaveCountAsync(0);
+        await MoveToAsync(ann, 320, 210, steps: 3);
+        await bob.WaitForTimeoutAsync(500);
+        Assert.Equal(0, await bob.EvaluateAsync<int>("() => window.annotatorWorkspace.peers().length"));
     }
 
     public async ValueTask DisposeAsync()
