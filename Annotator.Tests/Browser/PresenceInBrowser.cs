@@ -23,10 +23,14 @@ public sealed class PresenceInBrowser(ChromiumFixture chromium) : IClassFixture<
 
     private sealed record World(AnnotatorFactory App, int Project, int Image, AppUser Ann, AppUser Bob, AppUser Admin);
 
-    private async Task<World> CreateAsync(int overlap)
+    private async Task<World> CreateAsync(int overlap, string? redisPrefix = null)
     {
         TestEnvironment.RequireChromium();
         var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
+        if (redisPrefix is not null)
+        {
+            app.With("Annotator:Live:Redis", TestEnvironment.Redis).With("Annotator:Live:ChannelPrefix", redisPrefix);
+        }
         _owned.Add(app);
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var ann = await app.CreateUserAsync("ann.lee@example.com");
@@ -45,9 +49,11 @@ public sealed class PresenceInBrowser(ChromiumFixture chromium) : IClassFixture<
         return new World(app, project, image, ann, bob, admin);
     }
 
-    private async Task<IPage> SignedInAsync(World world, string email, string password = AnnotatorFactory.Password)
+    private Task<IPage> SignedInAsync(World world, string email) => SignedInAsync(world.App, email);
+
+    private async Task<IPage> SignedInAsync(AnnotatorFactory app, string email, string password = AnnotatorFactory.Password)
     {
-        var browser = await chromium.NewPageAsync(world.App.ServerAddress);
+        var browser = await chromium.NewPageAsync(app.ServerAddress);
         _owned.Add(browser);
         await SignInAsync(browser.Page, email, password);
         return browser.Page;
@@ -190,6 +196,42 @@ public sealed class PresenceInBrowser(ChromiumFixture chromium) : IClassFixture<
         await MoveToAsync(ann, 320, 210, steps: 3);
         await bob.WaitForTimeoutAsync(500);
         Assert.Equal(0, await bob.EvaluateAsync<int>("() => window.annotatorWorkspace.peers().length"));
+    }
+
+    [Fact]
+    public async Task OnTwoAppNodesSharingRedisEachSeesTheViewerAndPointerOfTheOther()
+    {
+        TestEnvironment.RequireRedis();
+        var prefix = "annotator-test-" + Guid.NewGuid().ToString("N")[..8];
+        var world = await CreateAsync(overlap: 1, redisPrefix: prefix);
+        // A second node on the same database, image store and Redis channel, as behind a load balancer.
+        var nodeB = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback()
+            .With("Annotator:DataPath", world.App.DataPath)
+            .With("Annotator:Live:Redis", TestEnvironment.Redis)
+            .With("Annotator:Live:ChannelPrefix", prefix);
+        _owned.Add(nodeB);
+        Assert.NotEqual(world.App.ServerAddress, nodeB.ServerAddress);
+
+        var ann = await SignedInAsync(world.App, "ann.lee@example.com");
+        var bob = await SignedInAsync(nodeB, "bob.stone@example.com");
+        var grid = await SignedInAsync(nodeB, "admin@example.com");
+        await grid.GotoAsync($"/projects/{world.Project}");
+        await Expect(grid.GetByTestId("image-tile")).ToHaveCountAsync(1);
+        await OpenImageAsync(ann, world);
+        await OpenImageAsync(bob, world);
+
+        await Expect(AvatarOf(ann, world.Bob)).ToBeVisibleAsync();
+        await Expect(AvatarOf(bob, world.Ann)).ToBeVisibleAsync();
+        await Expect(grid.Locator($"[data-testid=image-tile] [data-testid=presence-avatar][data-user-id='{world.Ann.Id}']")).ToBeVisibleAsync();
+        await MoveToAsync(ann, 250, 150, steps: 3);
+        await PeersAsync(bob, "peers.length === 1 && !!peers[0].cursor && Math.abs(peers[0].cursor.x - 250) < 2");
+        await MoveToAsync(bob, 100, 300, steps: 3);
+        await PeersAsync(ann, "peers.length === 1 && !!peers[0].cursor && Math.abs(peers[0].cursor.y - 300) < 2");
+
+        await NavigateInAppAsync(ann, "/");
+        await PeersAsync(bob, "peers.length === 0");
+        await Expect(grid.Locator($"[data-testid=image-tile] [data-testid=presence-avatar][data-user-id='{world.Ann.Id}']")).ToHaveCountAsync(0);
+        Assert.Empty(_owned.OfType<BrowserPage>().SelectMany(p => p.Errors));
     }
 
     public async ValueTask DisposeAsync()
