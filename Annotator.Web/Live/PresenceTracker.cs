@@ -43,7 +43,9 @@ public sealed class PresenceTracker : IAsyncDisposable
     private readonly Dictionary<Guid, Entry> _entries = [];
     private readonly Dictionary<Guid, PresenceSession> _sessions = [];
     private readonly Dictionary<int, ProjectState> _projects = [];
-    private readonly Channel<FeedEnvelope> _outbox = Channel.CreateUnbounded<FeedEnvelope>(new UnboundedChannelOptions { SingleReader = true });
+    // Bounded: while Redis is slow or gone, the oldest messages go first (the next full state and heartbeat repair it).
+    private readonly Channel<FeedEnvelope> _outbox = Channel.CreateBounded<FeedEnvelope>(
+        new BoundedChannelOptions(4096) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Task _sender;
     private readonly ITimer _timer;
     private int _ticking;
