@@ -16,29 +16,13 @@ public static class TestEnvironment
         Environment.GetEnvironmentVariable("ANNOTATOR_TEST_POSTGRES")
         ?? "Host=127.0.0.1;Port=5432;Username=annotator;Password=annotator;Database=postgres;Timeout=5";
 
+    /// <summary>StackExchange.Redis configuration of the test Redis server (ANNOTATOR_TEST_REDIS).</summary>
+    public static string Redis { get; } =
+        Environment.GetEnvironmentVariable("ANNOTATOR_TEST_REDIS") ?? "127.0.0.1:6379,connectTimeout=3000,abortConnect=true";
+
     /// <summary>Path of the Chromium used by Playwright (ANNOTATOR_TEST_CHROMIUM, default /usr/bin/chromium).</summary>
     public static string ChromiumPath { get; } =
         Environment.GetEnvironmentVariable("ANNOTATOR_TEST_CHROMIUM") ?? "/usr/bin/chromium";
-
-    /// <summary>The test Redis server (ANNOTATOR_TEST_REDIS, a StackExchange.Redis configuration string).</summary>
-    public static string Redis { get; } = Environment.GetEnvironmentVariable("ANNOTATOR_TEST_REDIS") ?? "127.0.0.1:6379";
-
-    private static readonly Lazy<string?> RedisProblem = new(() =>
-    {
-        try
-        {
-            var options = StackExchange.Redis.ConfigurationOptions.Parse(Redis);
-            options.ConnectTimeout = 3000;
-            options.AbortOnConnectFail = true;
-            using var redis = StackExchange.Redis.ConnectionMultiplexer.Connect(options);
-            redis.GetDatabase().Ping();
-            return null;
-        }
-        catch (Exception e)
-        {
-            return $"Redis is not reachable at {Redis} ({e.GetType().Name}: {e.Message.Split('\n')[0]}); set ANNOTATOR_TEST_REDIS or run .ci/run.";
-        }
-    });
 
     private static readonly Lazy<string?> PostgresProblem = new(() =>
     {
@@ -54,11 +38,25 @@ public static class TestEnvironment
         }
     });
 
-    /// <summary>Skips (locally) or fails (in CI) when PostgreSQL is not reachable.</summary>
-    public static void RequirePostgres() => Require(PostgresProblem.Value);
+    private static readonly Lazy<string?> RedisProblem = new(() =>
+    {
+        try
+        {
+            using var redis = StackExchange.Redis.ConnectionMultiplexer.Connect(Redis);
+            redis.GetDatabase().Ping();
+            return null;
+        }
+        catch (Exception e)
+        {
+            return $"Redis is not reachable ({e.GetType().Name}: {e.Message.Split('\n')[0]}); set ANNOTATOR_TEST_REDIS or run .ci/run.";
+        }
+    });
 
     /// <summary>Skips (locally) or fails (in CI) when Redis is not reachable.</summary>
     public static void RequireRedis() => Require(RedisProblem.Value);
+
+    /// <summary>Skips (locally) or fails (in CI) when PostgreSQL is not reachable.</summary>
+    public static void RequirePostgres() => Require(PostgresProblem.Value);
 
     /// <summary>Skips (locally) or fails (in CI) when Chromium is not installed.</summary>
     public static void RequireChromium() =>

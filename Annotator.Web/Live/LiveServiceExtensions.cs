@@ -8,7 +8,7 @@ namespace Annotator.Web.Live;
 /// <summary>Registers the edit feed chosen by configuration.</summary>
 public static class LiveServiceExtensions
 {
-    /// <summary>The in-process feed, or the Redis feed when <c>Annotator:Live:Redis</c> is set.</summary>
+    /// <summary>The in-process feed, or the Redis feed when <c>Annotator:Live:Redis</c> is set; presence on top of it.</summary>
     public static IServiceCollection AddAnnotatorLive(this IServiceCollection services, LiveOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -24,6 +24,9 @@ public static class LiveServiceExtensions
             services.AddSingleton<IEditFeed, InProcessEditFeed>();
         }
         services.AddAnnotationsHub(options);
+        services.AddSingleton<PresenceTracker>();
+        services.AddScoped<PresenceCircuit>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(s => s.GetRequiredService<PresenceCircuit>());
         return services;
     }
 

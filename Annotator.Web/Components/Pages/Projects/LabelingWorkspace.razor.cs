@@ -113,6 +113,7 @@ public sealed partial class LabelingWorkspace
         if (snapshot is null || snapshot.Context.Image.ProjectId != ProjectId)
         {
             await DisposeCanvasAsync();
+            LeavePresence();
             _notFound = true;
             _snapshot = null;
             return;
@@ -121,6 +122,7 @@ public sealed partial class LabelingWorkspace
         _lostAccess = null;
         _snapshot = snapshot;
         _loadedImageId = ImageId;
+        await JoinPresenceAsync(snapshot);
         _status = snapshot.Context.Image.Status;
         Subscribe(snapshot.Context);
         _regions.Clear();
@@ -159,6 +161,7 @@ public sealed partial class LabelingWorkspace
         {
             await CallAsync("setLabel", label.ToString());
         }
+        await AttachPresenceAsync();
     }
 
     private string CanvasOptions(WorkspaceSnapshot snapshot)
@@ -362,6 +365,7 @@ public sealed partial class LabelingWorkspace
     private async Task FocusRegionAsync(Guid regionId)
     {
         _selected = [regionId];
+        ShareSelection();
         await SetToolAsync("select");
         await CallAsync("focusRegion", regionId.ToString());
     }
@@ -481,6 +485,7 @@ public sealed partial class LabelingWorkspace
     {
         _feedSubscription?.Dispose();
         _accessSubscription?.Dispose();
+        LeavePresence();
         await DisposeCanvasAsync();
         if (_module is not null)
         {
@@ -547,6 +552,7 @@ public sealed partial class LabelingWorkspace
         {
             // Not filtered by the regions known here: a shape just drawn is selected before the server has answered.
             _selected = ids.Select(id => Guid.TryParse(id, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToHashSet();
+            ShareSelection();
             StateHasChanged();
         }
         return Task.CompletedTask;

@@ -8,6 +8,7 @@ import { Engine } from './engine.js';
 import { fromFormField, handleKey } from './hotkeys.js';
 import { attachInput } from './input.js';
 import { Metrics } from './metrics.js';
+import { PresenceLayer } from './presence-layer.js';
 import { RegionStore } from './region-store.js';
 import { createSelectTool } from './select-tool.js';
 import { bounds, fitInside } from './shapes.js';
@@ -135,10 +136,14 @@ export function createWorkspace(host, dotNet, options) {
     });
     editor.readOnly = !!options.readOnly;
 
+    const presence = new PresenceLayer(host, {
+        viewport, store, image, imageTransform: (c) => engine.imageTransform(c), invalidate: () => engine.invalidate({ overlay: true }),
+    });
     const tiles = new TileLayer(image.width, image.height, options.image.tiles, () => engine.invalidate({ image: true }));
     const engine = new Engine(host, {
         viewport, store, tiles, metrics, labels,
         paintOverlay: (c) => {
+            presence.draw(c);
             if (active !== select) select.drawSelection(c, false);
             active.drawPreview(c);
         },
@@ -409,9 +414,16 @@ export function createWorkspace(host, dotNet, options) {
             editor.prune();
             engine.regionsChanged();
         },
+        /** Presence (presence-layer.js): the peers in this set, as JSON from .NET. @param {string} json */
+        setPeers: (json) => presence.setPeers(JSON.parse(json)),
+        /** A copy of the peers as last received (read-only). */
+        peers: () => presence.peers(),
+        /** Where this user's pointer is reported (a .NET object with Cursor(x, y) and CursorLeft()). @param {any} sink */
+        attachPresence: (sink) => presence.attach(sink),
         dispose() {
             if (disposed) return;
             disposed = true;
+            presence.dispose();
             document.removeEventListener('keydown', keydown);
             input.dispose();
             active.cancel();
