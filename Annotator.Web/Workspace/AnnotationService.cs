@@ -223,13 +223,22 @@ public sealed class AnnotationService(
             return refused;
         }
         var by = await db.Users.Where(u => u.Id == current.UpdatedById).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
+        var name = string.IsNullOrEmpty(by) ? null : by;
         return refused with
         {
+            // Name who it was, when known: "Grace changed this region's shape while you were editing it …".
+            Error = name is null ? refused.Error : NameTheEditor(refused.Error!, name),
             Region = current.IsDeleted ? null : current.ToData(),
             Revision = current.Revision,
-            AuthorName = string.IsNullOrEmpty(by) ? null : by,
+            AuthorName = name,
         };
     }
+
+    private static string NameTheEditor(string error, string name) =>
+        error.StartsWith("Someone else ", StringComparison.Ordinal) ? name + error["Someone else".Length..]
+        : error.StartsWith("This region was changed by someone else", StringComparison.Ordinal)
+            ? error.Replace("someone else", name, StringComparison.Ordinal)
+            : error == "This region was deleted." ? $"{name} deleted this region." : error;
 
     private async Task<(EditOutcome Outcome, bool Fresh)> TryApplyAsync(ClaimsPrincipal user, int imageId, EditOperation operation,
         CancellationToken cancellationToken)

@@ -131,7 +131,8 @@ public abstract class LiveEdits<TApp>(TApp fixture) where TApp : AppFixture
 
         var winner = Assert.Single(results, r => r.Ok);
         var loser = Assert.Single(results, r => !r.Ok);
-        Assert.StartsWith("Someone else changed this region's shape while you were editing it", loser.Error, StringComparison.Ordinal);
+        Assert.Contains(" changed this region's shape while you were editing it", loser.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Someone else", loser.Error, StringComparison.Ordinal); // the winner is named
         using var json = JsonDocument.Parse(loser.ToJson());
         Assert.Equal("changed", json.RootElement.GetProperty("conflict").GetString());
         Assert.Equal(2, json.RootElement.GetProperty("revision").GetInt32());
@@ -156,6 +157,7 @@ public abstract class LiveEdits<TApp>(TApp fixture) where TApp : AppFixture
         Assert.Equal("deleted", json.RootElement.GetProperty("conflict").GetString());
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("region").ValueKind);
         Assert.Equal(pair.GraceName, json.RootElement.GetProperty("by").GetString());
+        Assert.Equal($"{pair.GraceName} deleted this region.", move.Error);
 
         var restore = await Service.ApplyJsonAsync(pair.Ada, pair.Image, AnnotationServiceApply<TApp>.CreateBox(pair.World, id, x: 40));
         Assert.True(restore.Ok, restore.Error);

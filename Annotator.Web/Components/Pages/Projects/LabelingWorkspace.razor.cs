@@ -236,7 +236,8 @@ public sealed partial class LabelingWorkspace
             return SignedOutJson;
         }
         var outcome = await Session.SubmitAsync(user, imageId, json);
-        Track(outcome);
+        // A refusal is shown by the canvas, next to the shape it puts back.
+        Track(outcome, notify: false);
         return outcome.ToJson();
     }
 
@@ -252,11 +253,14 @@ public sealed partial class LabelingWorkspace
     }
 
     /// <summary>Keeps the panel's regions, answers and status in step with a committed operation.</summary>
-    private void Track(EditOutcome outcome)
+    private void Track(EditOutcome outcome, bool notify = true)
     {
         if (!outcome.Ok)
         {
-            Snackbar.Add(outcome.Error!, Severity.Warning);
+            if (notify)
+            {
+                Snackbar.Add(outcome.Error!, Severity.Warning);
+            }
             return;
         }
         if (outcome.Applied is AnswerOp answer)

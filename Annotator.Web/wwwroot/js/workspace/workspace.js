@@ -113,7 +113,7 @@ export function createWorkspace(host, dotNet, options) {
             if (result.conflict === 'deleted' && intended) {
                 toasts.show(`${who}deleted this region while you were changing it.`, true, { label: 'Restore', run: () => restore(intended) });
             } else {
-                toasts.show(`${result.error ?? 'Your change collided with someone else\'s.'} Now showing their version.`, true);
+                toasts.show(`${result.error ?? 'Your change collided with someone else\'s.'} Now showing theirs.`, true);
             }
             options.onError?.(result.error ?? 'conflict');
         },
