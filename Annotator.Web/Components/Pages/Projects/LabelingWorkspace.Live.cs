@@ -119,6 +119,7 @@ public sealed partial class LabelingWorkspace
         }
         _regions.Clear();
         _deletedAt.Clear();
+        _answeredAt.Clear();
         foreach (var region in snapshot.Regions)
         {
             _regions[region.Data.Id] = RegionItem.From(region.Data, region.Revision, snapshot.Context.Taxonomy);

@@ -52,6 +52,8 @@ public sealed partial class LabelingWorkspace
     private readonly Dictionary<Guid, RegionItem> _regions = [];
     /// <summary>The revision at which regions were deleted, so a late message cannot bring one back.</summary>
     private readonly Dictionary<Guid, int> _deletedAt = [];
+    /// <summary>The sequence of the newest answer to each question applied here.</summary>
+    private readonly Dictionary<Guid, long> _answeredAt = [];
     private IDisposable? _feedSubscription;
     private IDisposable? _accessSubscription;
     private List<RegionItem> _regionList = [];
@@ -127,6 +129,7 @@ public sealed partial class LabelingWorkspace
         Subscribe(snapshot.Context);
         _regions.Clear();
         _deletedAt.Clear();
+        _answeredAt.Clear();
         foreach (var region in snapshot.Regions)
         {
             _regions[region.Data.Id] = RegionItem.From(region.Data, region.Revision, snapshot.Context.Taxonomy);
@@ -265,7 +268,7 @@ public sealed partial class LabelingWorkspace
         }
         if (outcome.Applied is AnswerOp answer)
         {
-            _answers[answer.QuestionId] = answer.ValueJson;
+            TrackAnswer(answer.QuestionId, answer.ValueJson, outcome.Sequence);
         }
         else if (outcome.RegionId is { } id)
         {
@@ -280,13 +283,24 @@ public sealed partial class LabelingWorkspace
     {
         if (message.QuestionId is { } question && message.ValueJson is { } value)
         {
-            _answers[question] = value;
+            TrackAnswer(question, value, message.Sequence);
         }
         else if (message.RegionId is { } id)
         {
             TrackRegion(id, message.Region, message.Revision);
         }
         _status = message.Status ?? _status;
+    }
+
+    /// <summary>Newest sequence wins: an answer's own result and the feed's copy of an earlier one may cross.</summary>
+    private void TrackAnswer(Guid questionId, string valueJson, long sequence)
+    {
+        if (sequence != 0 && sequence < _answeredAt.GetValueOrDefault(questionId))
+        {
+            return;
+        }
+        _answers[questionId] = valueJson;
+        _answeredAt[questionId] = sequence;
     }
 
     /// <summary>Newest revision wins: answers and the feed travel separately, so an older state may arrive later.</summary>
