@@ -117,15 +117,7 @@ public sealed partial class LabelingWorkspace
         {
             return "null";
         }
-        _regions.Clear();
-        _deletedAt.Clear();
-        _answeredAt.Clear();
-        foreach (var region in snapshot.Regions)
-        {
-            _regions[region.Data.Id] = RegionItem.From(region.Data, region.Revision, snapshot.Context.Taxonomy);
-        }
-        RebuildRegionList();
-        _answers = new Dictionary<Guid, string>(snapshot.Answers);
+        ShowInPanel(snapshot);
         StateHasChanged();
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer))

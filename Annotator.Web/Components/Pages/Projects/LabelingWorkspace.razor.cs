@@ -127,15 +127,7 @@ public sealed partial class LabelingWorkspace
         await JoinPresenceAsync(snapshot);
         _status = snapshot.Context.Image.Status;
         Subscribe(snapshot.Context);
-        _regions.Clear();
-        _deletedAt.Clear();
-        _answeredAt.Clear();
-        foreach (var region in snapshot.Regions)
-        {
-            _regions[region.Data.Id] = RegionItem.From(region.Data, region.Revision, snapshot.Context.Taxonomy);
-        }
-        RebuildRegionList();
-        _answers = new Dictionary<Guid, string>(snapshot.Answers);
+        ShowInPanel(snapshot);
         _selected = [];
         var labels = snapshot.Context.Taxonomy?.Labels.Where(l => !l.Deprecated).ToList() ?? [];
         if (_labelId is null || labels.All(l => l.Id != _labelId))
@@ -323,6 +315,20 @@ public sealed partial class LabelingWorkspace
             _deletedAt.Remove(id);
         }
         RebuildRegionList();
+    }
+
+    /// <summary>The side panel starts over from a snapshot (the page loads, or the canvas had to reload the state).</summary>
+    private void ShowInPanel(WorkspaceSnapshot snapshot)
+    {
+        _regions.Clear();
+        _deletedAt.Clear();
+        _answeredAt.Clear();
+        foreach (var region in snapshot.Regions)
+        {
+            _regions[region.Data.Id] = RegionItem.From(region.Data, region.Revision, snapshot.Context.Taxonomy);
+        }
+        RebuildRegionList();
+        _answers = new Dictionary<Guid, string>(snapshot.Answers);
     }
 
     private void RebuildRegionList() =>
