@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Annotator.Core.Annotations;
-using Annotator.Web.Components.Labeling;
 using Annotator.Web.Live;
 using Annotator.Web.Workspace;
 using Microsoft.JSInterop;
