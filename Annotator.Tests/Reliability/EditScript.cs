@@ -15,6 +15,38 @@ public sealed class EditScript(TaxonomyDefinition taxonomy, int width, int heigh
     /// <summary>The random source.</summary>
     public Random Random { get; } = random;
 
+    /// <summary>
+    /// A random operation decided on a client's own view of the image (<paramref name="known"/>, from
+    /// <see cref="LiveReplica.Known"/>): mostly edits of live regions, some creates, restores of deleted ones and answers.
+    /// </summary>
+    public string Next(IReadOnlyDictionary<Guid, KnownRegion> known)
+    {
+        var ordered = known.OrderBy(k => k.Key).ToList();
+        var live = ordered.Where(k => k.Value.Json is not null).ToList();
+        var deleted = ordered.Where(k => k.Value.Json is null).ToList();
+        var roll = Random.Next(100);
+        if (live.Count == 0 || roll < 15)
+        {
+            return Create();
+        }
+        if (roll < 22 && deleted.Count > 0)
+        {
+            return Create(deleted[Random.Next(deleted.Count)].Key);
+        }
+        if (roll < 30)
+        {
+            return Answer();
+        }
+        var (id, region) = live[Random.Next(live.Count)];
+        return roll switch
+        {
+            < 50 => Move(id, region.Revision),
+            < 65 => Relabel(id, region.Revision),
+            < 80 => Reorder(id, region.Revision),
+            _ => Delete(id, region.Revision),
+        };
+    }
+
     /// <summary>Creates a box, or restores the deleted region <paramref name="regionId"/> as a box.</summary>
     public string Create(Guid? regionId = null) => Json(new
     {

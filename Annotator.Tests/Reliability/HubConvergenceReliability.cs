@@ -110,7 +110,7 @@ public abstract class HubConvergenceReliability<TApp>(TApp fixture) where TApp :
             {
                 await replica.CatchUpAsync(cancellationToken);
             }
-            var operation = Next(script, replica);
+            var operation = script.Next(replica.Known);
             if (random.Next(12) != 0)
             {
                 await replica.SubmitAsync(operation, cancellationToken);
@@ -144,35 +144,6 @@ public abstract class HubConvergenceReliability<TApp>(TApp fixture) where TApp :
             }
         }
         return (resent, repeated);
-    }
-
-    /// <summary>The next operation, decided on this client's own view of the image.</summary>
-    private static string Next(EditScript script, LiveReplica replica)
-    {
-        var known = replica.Known.OrderBy(k => k.Key).ToList();
-        var live = known.Where(k => k.Value.Json is not null).ToList();
-        var deleted = known.Where(k => k.Value.Json is null).ToList();
-        var roll = script.Random.Next(100);
-        if (live.Count == 0 || roll < 15)
-        {
-            return script.Create();
-        }
-        if (roll < 22 && deleted.Count > 0)
-        {
-            return script.Create(deleted[script.Random.Next(deleted.Count)].Key);
-        }
-        if (roll < 30)
-        {
-            return script.Answer();
-        }
-        var (id, region) = live[script.Random.Next(live.Count)];
-        return roll switch
-        {
-            < 50 => script.Move(id, region.Revision),
-            < 65 => script.Relabel(id, region.Revision),
-            < 80 => script.Reorder(id, region.Revision),
-            _ => script.Delete(id, region.Revision),
-        };
     }
 }
 
