@@ -70,6 +70,28 @@ public sealed class CatchUpReliability(SqliteKestrelApp fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task AResentOperationComesBackWithItsEarlierSequenceAndPrev()
+    {
+        var app = fixture.App;
+        var world = await HubWorld.BuildAsync(app);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var client = await app.ConnectHubAsync(world.Ann);
+        await client.JoinAsync(world.Image, cancellationToken);
+        var second = world.CreateBox(x: 60);
+
+        await client.SubmitAsync(world.Image, world.CreateBox(), cancellationToken);
+        var first = await client.SubmitAsync(world.Image, second, cancellationToken);
+        await client.SubmitAsync(world.Image, world.CreateBox(x: 90), cancellationToken);
+        var again = await client.SubmitAsync(world.Image, second, cancellationToken);
+
+        // A client that lost its state applies results by prev: a retry must not claim to follow sequence 0.
+        Assert.True(again.GetProperty("ok").GetBoolean(), again.ToString());
+        Assert.Equal(first.GetProperty("sequence").GetInt64(), again.GetProperty("sequence").GetInt64());
+        Assert.Equal(first.GetProperty("prev").GetInt64(), again.GetProperty("prev").GetInt64());
+        Assert.Equal(3, await world.LoggedOperationsAsync(world.Ann));
+    }
+
+    [Fact]
     public async Task ASequenceNumberTheSetNeverReachedAsksForAReload()
     {
         var app = fixture.App;
