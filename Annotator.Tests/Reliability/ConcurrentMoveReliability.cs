@@ -32,7 +32,10 @@ public abstract class ConcurrentMoveReliability<TApp>(TApp fixture) where TApp :
             var baseRevision = ann.Known[id].Revision;
             Assert.Equal(baseRevision, bob.Known[id].Revision);
             var moves = new[] { script.Move(id, baseRevision), script.Move(id, baseRevision) };
-            var results = await Task.WhenAll(ann.SubmitAsync(moves[0], cancellationToken), bob.SubmitAsync(moves[1], cancellationToken));
+            // Who sends first alternates, so both sides get to win.
+            var results = round % 2 == 0
+                ? await Task.WhenAll(ann.SubmitAsync(moves[0], cancellationToken), bob.SubmitAsync(moves[1], cancellationToken))
+                : (await Task.WhenAll(bob.SubmitAsync(moves[1], cancellationToken), ann.SubmitAsync(moves[0], cancellationToken))).Reverse().ToArray();
 
             var winners = results.Where(r => r.GetProperty("ok").GetBoolean()).ToList();
             var winner = Assert.Single(winners);
