@@ -252,11 +252,17 @@ public sealed class AnnotationService(
         }
         var earlier = await db.OperationLog.AsNoTracking()
             .Where(o => o.ImageId == imageId && o.AuthorId == context.UserId && o.ClientOpId == operation.OpId)
-            .Select(o => new { o.Sequence, o.Payload })
+            .Select(o => new { o.Sequence, o.Payload, o.AnnotationSetId })
             .FirstOrDefaultAsync(cancellationToken);
         if (earlier is not null)
         {
-            return (await RepeatAsync(db, context, OperationJson.Parse(earlier.Payload), earlier.Sequence, cancellationToken), false);
+            // The earlier result's prev too: a client that applies results by prev must not take a retry for the first
+            // operation of the set.
+            var earlierPrevious = await db.OperationLog.AsNoTracking()
+                .Where(o => o.ImageId == imageId && o.AnnotationSetId == earlier.AnnotationSetId && o.Sequence < earlier.Sequence)
+                .MaxAsync(o => (long?)o.Sequence, cancellationToken) ?? 0;
+            var repeated = await RepeatAsync(db, context, OperationJson.Parse(earlier.Payload), earlier.Sequence, cancellationToken);
+            return (repeated with { Previous = earlierPrevious }, false);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
