@@ -59,6 +59,13 @@ public sealed class AnnotationsHub(
         var group = FeedTopics.EditKey(imageId, snapshot.Context.SetOwnerId);
         await Groups.AddToGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
         registry.Joined(Context.ConnectionId, imageId, group);
+        // An operation committed between reading the snapshot and joining the group reached neither: if the set moved
+        // on meanwhile, read it again (from now on every operation arrives as a message).
+        var now = await annotations.CatchUpAsync(Context.User!, imageId, snapshot.LastSequence, Context.ConnectionAborted);
+        if (now is { LastSequence: var last } && last != snapshot.LastSequence)
+        {
+            snapshot = await annotations.LoadAsync(Context.User!, imageId, Context.ConnectionAborted) ?? snapshot;
+        }
         return SnapshotJson(imageId, snapshot);
     }
 

@@ -175,6 +175,14 @@ export class SubmitQueue {
         return ids.size;
     }
 
+    /**
+     * Checks once, shortly after opening, that nothing was committed between the server reading the state this canvas
+     * started from and the canvas being ready to receive the feed (a cheap call when nothing was).
+     */
+    catchUpSoon() {
+        window.setTimeout(() => this.#catchUpNow(), CATCH_UP_DELAY_MS);
+    }
+
     /** Queues a server-side history command. @param {'Undo'|'Redo'} name */
     call(name) {
         this.outbox.push({ call: name });

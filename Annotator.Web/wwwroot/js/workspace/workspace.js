@@ -314,6 +314,7 @@ export function createWorkspace(host, dotNet, options) {
 
     queue.load(options.regions ?? [], options.lastSequence ?? 0);
     const restored = queue.restoreStored();
+    queue.catchUpSoon();
     if (restored) notify(`Sending ${restored === 1 ? '1 region' : `${restored} regions`} you changed before the reload…`);
 
     const handle = {
