@@ -151,7 +151,16 @@ public sealed class ProcessKillReliability
             }
             if (replica.HasGap)
             {
-                await replica.CatchUpAsync(cancellationToken);
+                try
+                {
+                    await replica.CatchUpAsync(cancellationToken);
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The app died under the call: connect again (and catch up then).
+                    await replica.DisconnectAsync();
+                    continue;
+                }
             }
             var operation = unanswered ?? script.Next(replica.Known);
             var known = replica.LastApplied;
