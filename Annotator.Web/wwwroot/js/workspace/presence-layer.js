@@ -103,8 +103,12 @@ export class PresenceLayer {
         if (!this.sink || !moved) return;
         this.sent = p;
         this.lastReport = performance.now();
-        const call = p ? this.sink.invokeMethodAsync('Cursor', p.x, p.y) : this.sink.invokeMethodAsync('CursorLeft');
-        call.catch(() => {});
+        try {
+            const call = p ? this.sink.invokeMethodAsync('Cursor', p.x, p.y) : this.sink.invokeMethodAsync('CursorLeft');
+            call.catch(() => {});
+        } catch {
+            // the connection is down (the call throws at once): a pointer is not worth queueing
+        }
     }
 
     /**
