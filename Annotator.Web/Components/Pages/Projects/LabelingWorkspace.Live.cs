@@ -67,7 +67,10 @@ public sealed partial class LabelingWorkspace
         }
         else
         {
+            // Out of the project: neither shown to the others nor shown them any more.
             _lostAccess = why;
+            LeavePresence();
+            await PushAsync("setPeers", "[]");
         }
         if (why is not null)
         {

@@ -18,7 +18,6 @@ public sealed partial class LabelingWorkspace
     private static readonly JsonSerializerOptions PeerJson = new(JsonSerializerDefaults.Web);
 
     private PresenceSession? _presence;
-    private IDisposable? _accessWatch;
     private DotNetObjectReference<PresenceBridge>? _presenceBridge;
     private IReadOnlyList<ImageViewer> _presenceViewers = [];
     private string? _displayName;
@@ -27,7 +26,6 @@ public sealed partial class LabelingWorkspace
     [Inject] private PresenceCircuit Presence { get; set; } = default!;
     [Inject] private IDbContextFactory<AnnotatorDbContext> DbFactory { get; set; } = default!;
     [Inject] private ILogger<LabelingWorkspace> Logger { get; set; } = default!;
-    [Inject] private Annotator.Web.Projects.ProjectAccess Access { get; set; } = default!;
 
     /// <summary>Joins for the snapshot just loaded (which authorized the caller), leaving the image open before.</summary>
     private async Task JoinPresenceAsync(WorkspaceSnapshot snapshot)
@@ -41,32 +39,6 @@ public sealed partial class LabelingWorkspace
         }
         _presence = Presence.Join(PresenceJoin.From(snapshot.Context, _displayName), OnPresenceChangedAsync);
         _presenceViewers = _presence.ImageViewers();
-        _accessWatch = Feed.Subscribe(FeedTopics.Access, snapshot.Context.UserId, _ => OnAccessChangedAsync());
-    }
-
-    /// <summary>
-    /// The user's access changed (membership, role, account): checked again, and without access to the project the page
-    /// leaves at once, so a removed member neither shows up nor sees anyone's pointer any more.
-    /// </summary>
-    private async Task OnAccessChangedAsync()
-    {
-        try
-        {
-            await InvokeAsync(async () =>
-            {
-                if (_presence is null || await Access.ForProjectAsync(await UserAsync(), ProjectId) is not null)
-                {
-                    return;
-                }
-                LeavePresence();
-                await CallAsync("setPeers", "[]");
-                StateHasChanged();
-            });
-        }
-        catch (Exception e)
-        {
-            Logger.LogDebug(e, "Could not re-check access for presence on image {ImageId}.", _loadedImageId);
-        }
     }
 
     /// <summary>Leaves the image (the page closes, or moves to another image or to one it may not see).</summary>
@@ -76,8 +48,6 @@ public sealed partial class LabelingWorkspace
         _presence = null;
         _presenceBridge?.Dispose();
         _presenceBridge = null;
-        _accessWatch?.Dispose();
-        _accessWatch = null;
         _presenceViewers = [];
     }
 
