@@ -4,6 +4,7 @@ using Annotator.Core.Annotations;
 using Annotator.Web.Data;
 using Annotator.Web.Live;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Annotator.Web.Workspace;
 
@@ -42,14 +43,11 @@ public sealed class AnnotationService(
     public async Task<WorkspaceSnapshot?> LoadAsync(ClaimsPrincipal user, int imageId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var context = await EditContext.LoadAsync(db, taxonomies, user, imageId, track: false, cancellationToken);
-        if (context is null)
+        if (await BeginReadAsync(db, user, imageId, cancellationToken) is not var (context, set, transaction))
         {
             return null;
         }
-        // Read in one transaction, so the sequence number matches the state exactly.
-        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        var set = await context.FindSetAsync(db, cancellationToken);
+        await using var _ = transaction;
         IReadOnlyList<RegionState> regions = [];
         IReadOnlyDictionary<Guid, string> answers = new Dictionary<Guid, string>();
         if (set is not null)
@@ -73,13 +71,11 @@ public sealed class AnnotationService(
     public async Task<CatchUp?> CatchUpAsync(ClaimsPrincipal user, int imageId, long afterSequence, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var context = await EditContext.LoadAsync(db, taxonomies, user, imageId, track: false, cancellationToken);
-        if (context is null)
+        if (await BeginReadAsync(db, user, imageId, cancellationToken) is not var (context, set, transaction))
         {
             return null;
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        var set = await context.FindSetAsync(db, cancellationToken);
+        await using var _ = transaction;
         var last = set?.LastSequence ?? 0;
         if (afterSequence == last)
         {
@@ -158,6 +154,22 @@ public sealed class AnnotationService(
             previous = outcome.Sequence;
         }
         return new CatchUp(false, last, messages);
+    }
+
+    /// <summary>
+    /// Authorizes the caller for the image and opens a repeatable-read transaction in which their set is found, so
+    /// everything read next matches the set's sequence number exactly; null when the caller may not see the image.
+    /// </summary>
+    private async Task<(EditContext Context, AnnotationSet? Set, IDbContextTransaction Transaction)?> BeginReadAsync(
+        AnnotatorDbContext db, ClaimsPrincipal user, int imageId, CancellationToken cancellationToken)
+    {
+        var context = await EditContext.LoadAsync(db, taxonomies, user, imageId, track: false, cancellationToken);
+        if (context is null)
+        {
+            return null;
+        }
+        var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        return (context, await context.FindSetAsync(db, cancellationToken), transaction);
     }
 
     /// <summary>Parses and applies an operation sent by a client as JSON.</summary>

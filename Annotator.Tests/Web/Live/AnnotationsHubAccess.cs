@@ -121,12 +121,14 @@ public abstract class AnnotationsHubAccess<TApp>(TApp fixture) where TApp : AppF
         var outside = await ann.SubmitAsync(world.Image, world.CreateBox(x: -50));
         var garbage = await ann.SubmitAsync(world.Image, "{not json");
         var empty = await Assert.ThrowsAsync<HubException>(() => ann.SubmitAsync(world.Image, " "));
+        var negative = await Assert.ThrowsAsync<HubException>(() => ann.CatchUpAsync(world.Image, -1));
         var fine = await ann.SubmitAsync(world.Image, world.CreateBox());
         await ann.WaitForSequenceAsync(world.Image, fine.GetProperty("sequence").GetInt64());
 
         Assert.Contains("outside", Error(outside), StringComparison.OrdinalIgnoreCase);
         Assert.False(Ok(garbage));
         Assert.Contains("operationJson is empty", empty.Message);
+        Assert.Contains("afterSequence must be 0 or more", negative.Message);
         Assert.Single(ann.Committed);
         Assert.Equal(1, await world.LoggedOperationsAsync(world.Ann));
     }
