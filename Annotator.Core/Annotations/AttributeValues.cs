@@ -126,7 +126,7 @@ public static class AttributeValues
     }
 
     /// <summary>What is wrong with a non-null value, or null when it fits.</summary>
-    private static string? Problem(AttributeDefinition definition, JsonElement value)
+    internal static string? Problem(AttributeDefinition definition, JsonElement value)
     {
         var name = definition.Name;
         switch (definition.Kind)

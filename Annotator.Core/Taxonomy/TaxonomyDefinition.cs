@@ -16,6 +16,9 @@ public sealed record TaxonomyDefinition
     /// <summary>Image-level questions (classification).</summary>
     public IReadOnlyList<QuestionDefinition> Questions { get; init; } = [];
 
+    /// <summary>The project's labeling guideline, in Markdown (shown in the workspace's guide panel).</summary>
+    public string Guideline { get; init; } = "";
+
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
@@ -32,72 +35,12 @@ public sealed record TaxonomyDefinition
 
     /// <summary>
     /// The problems that stop this definition from being used, each a sentence for the admin. Empty when valid:
-    /// unique ids, parents that exist and form no cycle, unique names among siblings, no hotkey used twice, at least
-    /// one shape kind per label, skeleton edges between existing points.
+    /// unique ids, parents that exist and form no cycle, unique names among siblings, hotkeys that are one letter or
+    /// digit, used once and not taken by a workspace tool, colours as #rrggbb, at least one shape kind per label,
+    /// attributes whose options, ranges and defaults fit, questions whose parents exist, skeleton edges between existing
+    /// points.
     /// </summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        var byId = new Dictionary<Guid, LabelDefinition>();
-        foreach (var label in Labels)
-        {
-            if (string.IsNullOrWhiteSpace(label.Name))
-            {
-                problems.Add("Every label needs a name.");
-            }
-            if (!byId.TryAdd(label.Id, label))
-            {
-                problems.Add($"Label id {label.Id} is used twice.");
-            }
-            if (label.ShapeKinds.Count == 0)
-            {
-                problems.Add($"Label '{label.Name}' allows no shape kind.");
-            }
-            if (label.ShapeKinds.Contains(ShapeKind.Keypoints) && label.Skeleton is null)
-            {
-                problems.Add($"Label '{label.Name}' allows keypoints but has no skeleton.");
-            }
-            if (label.Skeleton is { } skeleton)
-            {
-                problems.AddRange(skeleton.Validate(label.Name));
-            }
-        }
-        foreach (var label in Labels.Where(l => l.ParentId is not null))
-        {
-            if (!byId.ContainsKey(label.ParentId!.Value))
-            {
-                problems.Add($"Label '{label.Name}' has a parent that does not exist.");
-            }
-            else if (HasCycle(label, byId))
-            {
-                problems.Add($"Label '{label.Name}' is its own ancestor.");
-            }
-        }
-        foreach (var group in Labels.GroupBy(l => (l.ParentId, Name: l.Name.Trim().ToUpperInvariant())).Where(g => g.Count() > 1))
-        {
-            problems.Add($"Two labels under the same parent are named '{group.First().Name}'.");
-        }
-        foreach (var group in Labels.Where(l => !string.IsNullOrEmpty(l.Hotkey)).GroupBy(l => l.Hotkey!.ToUpperInvariant()).Where(g => g.Count() > 1))
-        {
-            problems.Add($"Hotkey '{group.Key}' is used by {string.Join(" and ", group.Select(l => $"'{l.Name}'"))}.");
-        }
-        return problems;
-    }
-
-    private static bool HasCycle(LabelDefinition start, Dictionary<Guid, LabelDefinition> byId)
-    {
-        var seen = new HashSet<Guid> { start.Id };
-        var current = start;
-        while (current.ParentId is { } parentId && byId.TryGetValue(parentId, out var parent))
-        {
-            if (!seen.Add(parent.Id))
-            {
-                return true;
-            }
-            current = parent;
-        }
-        return false;
-    }
+    public IReadOnlyList<string> Validate() => TaxonomyRules.Check(this);
 }
 
 /// <summary>A label. Its <see cref="Id"/> never changes, so renaming or moving it keeps every annotation.</summary>
@@ -132,6 +75,15 @@ public sealed record LabelDefinition
 
     /// <summary>Hidden from new drawing; existing annotations are kept and flagged.</summary>
     public bool Deprecated { get; init; }
+
+    /// <summary>How to draw this label, in Markdown (shown beside the label in the workspace).</summary>
+    public string Guideline { get; init; } = "";
+
+    /// <summary>
+    /// The labels this one was split into (it is then deprecated): its regions wait in the relabeling queue until a
+    /// labeler gives each one of these labels.
+    /// </summary>
+    public IReadOnlyList<Guid> SplitInto { get; init; } = [];
 }
 
 /// <summary>The kinds of attribute value.</summary>

@@ -77,7 +77,7 @@ public sealed class TaxonomyValidation
         var parent = Label("vehicle");
         var definition = new TaxonomyDefinition { Labels = [parent, Label("car", parent.Id), Label("Car", parent.Id), Label("car")] };
         var problem = Assert.Single(definition.Validate());
-        Assert.Contains("same parent", problem);
+        Assert.Contains("under 'vehicle' are named 'car'", problem);
     }
 
     [Fact]

@@ -13,6 +13,10 @@ internal sealed class TaxonomyVersionConfiguration : IEntityTypeConfiguration<Ta
         builder.Property(v => v.Document).IsRequired();
         builder.Property(v => v.ChangeNote).HasMaxLength(2000).IsRequired();
         builder.Ignore(v => v.Definition);
+        builder.Ignore(v => v.Draft);
+        builder.Property(v => v.Migrations).IsRequired();
+        builder.Property(v => v.PublishedById).HasMaxLength(450);
+        builder.Property(v => v.Revision).IsConcurrencyToken();
         builder.Ignore(v => v.IsPublished);
         builder.HasOne<Project>().WithMany().HasForeignKey(v => v.ProjectId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(v => new { v.ProjectId, v.Number }).IsUnique();
