@@ -125,6 +125,21 @@ public static class AttributeValues
         return document;
     }
 
+    /// <summary>What is wrong with a value given as JSON text, or null when it fits (or is null).</summary>
+    public static string? ProblemWith(AttributeDefinition definition, string valueJson)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        try
+        {
+            using var document = JsonDocument.Parse(valueJson);
+            return document.RootElement.ValueKind == JsonValueKind.Null ? null : Problem(definition, document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return "The value is not valid JSON.";
+        }
+    }
+
     /// <summary>What is wrong with a non-null value, or null when it fits.</summary>
     internal static string? Problem(AttributeDefinition definition, JsonElement value)
     {

@@ -15,6 +15,9 @@ namespace Annotator.Core.Annotations;
 /// <param name="imageHeight">Height of the displayed image.</param>
 public sealed class OperationValidator(TaxonomyDefinition taxonomy, int imageWidth, int imageHeight)
 {
+    /// <summary>The refusal for a label id the taxonomy does not have (callers may explain it from the history).</summary>
+    public const string UnknownLabel = "This label is not in the project's taxonomy.";
+
     private readonly Dictionary<Guid, LabelDefinition> _labels = taxonomy.Labels
         .GroupBy(l => l.Id).ToDictionary(g => g.Key, g => g.First());
 
@@ -232,7 +235,7 @@ public sealed class OperationValidator(TaxonomyDefinition taxonomy, int imageWid
     private LabelDefinition Label(Guid labelId) =>
         _labels.TryGetValue(labelId, out var label)
             ? label
-            : throw new DomainException("This label is not in the project's taxonomy.");
+            : throw new DomainException(UnknownLabel);
 
     private static void EnsureAllows(LabelDefinition label, ShapeKind kind)
     {

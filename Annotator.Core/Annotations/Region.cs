@@ -143,6 +143,20 @@ public sealed class Region
     }
 
     /// <summary>
+    /// Carries the region into a newly published taxonomy version (a merge relabels it, a value mapping rewrites its
+    /// attributes). The admin's change reaches locked and deleted regions too, so a restore brings back a valid label.
+    /// </summary>
+    public void Migrate(Guid labelId, string attributes, int taxonomyVersionId, DateTime nowUtc, string? byUserId)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        LabelId = labelId;
+        Attributes = attributes;
+        TaxonomyVersionId = taxonomyVersionId;
+        Touch(nowUtc, byUserId);
+        LabelRevision = Revision;
+    }
+
+    /// <summary>
     /// The parts of this region that an update made on <paramref name="baseRevision"/> would overwrite because someone
     /// changed them after that revision, in words ("geometry", "label and attributes", …); empty when the update can be
     /// merged into the current state.

@@ -7,6 +7,7 @@ using Annotator.Web.Data;
 using Annotator.Web.Images;
 using Annotator.Web.Live;
 using Annotator.Web.Projects;
+using Annotator.Web.Taxonomy;
 using Annotator.Web.Workspace;
 using MudBlazor.Services;
 
@@ -55,6 +56,8 @@ public static partial class HostingExtensions
     {
         services.AddSingleton<ImageLocks>();
         services.AddSingleton<PublishedTaxonomies>();
+        services.AddSingleton<TaxonomyService>();
+        services.AddSingleton<LabelHistory>();
         services.AddSingleton<AnnotationService>();
         services.AddSingleton<LabelingQueue>();
         services.AddScoped<WorkspaceSession>();

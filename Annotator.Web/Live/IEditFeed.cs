@@ -21,6 +21,9 @@ public static class FeedTopics
     /// <summary>Someone's access changed (role, membership, account, token); key: the user id; payload: <see cref="AccessNotice"/> JSON.</summary>
     public const string Access = "access";
 
+    /// <summary>A new taxonomy version was published; key: the project id; payload: <see cref="TaxonomyNotice"/> JSON.</summary>
+    public const string Taxonomy = "taxonomy";
+
     /// <summary>
     /// The stream of one annotation set of an image: with overlap 1 everybody shares the set (owner ""); with overlap N
     /// each labeler's set is private to them.

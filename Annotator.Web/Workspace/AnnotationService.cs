@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Annotator.Core;
 using Annotator.Core.Annotations;
 using Annotator.Web.Data;
+using Annotator.Web.Taxonomy;
 using Annotator.Web.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -34,6 +35,7 @@ public sealed class AnnotationService(
     ImageLocks locks,
     PublishedTaxonomies taxonomies,
     EditBroadcaster broadcaster,
+    LabelHistory labelHistory,
     TimeProvider clock,
     ILogger<AnnotationService> logger)
 {
@@ -204,13 +206,22 @@ public sealed class AnnotationService(
                 }
                 return outcome;
             }
+            catch (TaxonomyMovedException) when (attempt < Attempts)
+            {
+                // A taxonomy version was published between checking and committing: check against the new one.
+                logger.LogDebug("Operation {OpId} on image {ImageId} met a new taxonomy version; attempt {Attempt}.", operation.OpId, imageId, attempt);
+            }
+            catch (TaxonomyMovedException)
+            {
+                return EditOutcome.Refused(operation.OpId, "The project's taxonomy kept changing while this edit was saved; try again.");
+            }
             catch (DomainException e) when (e.Conflict != EditConflict.None)
             {
                 return await ConflictAsync(operation, e, cancellationToken);
             }
             catch (DomainException e)
             {
-                return EditOutcome.Refused(operation.OpId, e.Message);
+                return EditOutcome.Refused(operation.OpId, await labelHistory.ExplainAsync(imageId, operation, e.Message, cancellationToken));
             }
             catch (DbUpdateException e) when (attempt < Attempts)
             {
@@ -284,6 +295,10 @@ public sealed class AnnotationService(
         // Everything is checked before anything is written; the new set (first edit of this image) and the edit itself
         // commit together.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await TaxonomyGate.IsCurrentAsync(db, context.Image.ProjectId, versionId, cancellationToken))
+        {
+            throw new TaxonomyMovedException();
+        }
         EditOutcome outcome;
         if (operation is AnswerOp answer)
         {
