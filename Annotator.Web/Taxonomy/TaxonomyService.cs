@@ -26,7 +26,7 @@ public sealed record TaxonomyVersionInfo(int Id, int Number, bool IsPublished, D
 /// <summary>Everything the taxonomy editor shows.</summary>
 /// <param name="ProjectId">The project.</param>
 /// <param name="ProjectName">Its name.</param>
-/// <param name="CanEdit">Admins edit; members see the taxonomy and its history read-only.</param>
+/// <param name="CanEdit">Admins edit (not in an archived project); members see the taxonomy and its history read-only.</param>
 /// <param name="Published">The newest published version, if any.</param>
 /// <param name="PublishedDefinition">Its content.</param>
 /// <param name="Draft">The unpublished draft, if one was saved.</param>
@@ -109,7 +109,8 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
             working = TaxonomyDraft.From(publishedDefinition ?? new TaxonomyDefinition());
         }
         var usage = await UsageAsync(db, projectId, cancellationToken);
-        return new TaxonomyEditorState(projectId, name, permission.IsAdmin, published, publishedDefinition, draft, working, versions, usage);
+        // Archived projects are read-only, for admins too (RequireAdminAsync refuses their edits).
+        return new TaxonomyEditorState(projectId, name, permission.IsAdmin && !permission.IsArchived, published, publishedDefinition, draft, working, versions, usage);
     }
 
     /// <summary>
