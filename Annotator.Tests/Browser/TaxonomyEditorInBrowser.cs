@@ -92,6 +92,18 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
         }
     }
 
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Annotator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("The repository root (with Annotator.sln) was not found.");
+    }
+
     [Fact]
     public async Task AnAdminShapesTheTaxonomyAndPublishesIt()
     {
@@ -153,6 +165,10 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
         await Expect(mapping).ToContainTextAsync("options removed: bike");
         await mapping.GetByTestId("value-row-bike").Locator("select").SelectOptionAsync(new SelectOptionValue { Label = "other" });
         await ShotAsync(page, "editor");
+        if (Environment.GetEnvironmentVariable("ANNOTATOR_SCREENSHOTS") == "1")
+        {
+            File.Copy(Path.Combine(Shots, "editor.png"), Path.Combine(RepositoryRoot(), "docs", "screenshots", "taxonomy-editor.png"), overwrite: true);
+        }
 
         // Dragging 'vehicle' into its own sublabel is refused with the model's reason.
         await page.GetByTestId("label-row-vehicle").DragToAsync(page.GetByTestId("label-row-bicycle"),
@@ -162,6 +178,14 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
 
         await page.GetByTestId("save-draft").ClickAsync();
         await Expect(page.GetByTestId("editor-status")).ToHaveTextAsync("Draft of version 2 · saved");
+
+        await page.GetByTestId("label-row-person").ClickAsync();
+        await Expect(page.GetByTestId("skeleton-summary")).ToContainTextAsync("17 points, 19 edges, 8 left/right pairs");
+        await ShotAsync(page, "person", page.GetByTestId("label-panel"));
+        await page.GetByTestId("project-tab").ClickAsync();
+        await Expect(page.GetByTestId("questions")).ToContainTextAsync("Weather");
+        await ShotAsync(page, "project");
+        await page.GetByTestId("labels-tab").ClickAsync();
 
         // A merge previewed (and cancelled): 'vehicle' into 'person', its 'kind' into 'pose'.
         await page.GetByTestId("label-row-vehicle").ClickAsync();
@@ -185,6 +209,7 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
         await Expect(changes).ToContainTextAsync("Existing values of 'kind' are rewritten: \"bike\" → \"other\".");
         await Expect(page.GetByTestId("publish-regions")).ToContainTextAsync("1 region will be relabeled or have attribute values rewritten");
         await page.Locator("textarea[data-testid=publish-note]").FillAsync("Bicycles get their own label; animals are fauna.");
+        await ShotAsync(page, "publish", page.Locator(".mud-dialog"));
         await page.GetByTestId("publish-confirm").ClickAsync();
         await Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Published version 2." })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("editor-status")).ToHaveTextAsync("Version 2 is published · edits start a draft");
