@@ -262,6 +262,23 @@ public static class SkeletonEdits
     public static string? SigmaProblem(double sigma) =>
         sigma > 0 && sigma <= 1 ? null : "A sigma must be above 0 and at most 1.";
 
+    /// <summary>
+    /// A copy of <paramref name="skeleton"/> with arrays of its own, so changing an element of the copy's pairs or layout
+    /// cannot change the original (e.g. the shared <see cref="DemoTaxonomy.CocoPerson"/> template).
+    /// </summary>
+    public static SkeletonDefinition Copy(SkeletonDefinition skeleton)
+    {
+        ArgumentNullException.ThrowIfNull(skeleton);
+        return skeleton with
+        {
+            Points = [.. skeleton.Points],
+            Sigmas = [.. skeleton.Sigmas],
+            Layout = CopyLayout(skeleton),
+            Edges = CopyPairs(skeleton.Edges),
+            FlipPairs = CopyPairs(skeleton.FlipPairs),
+        };
+    }
+
     /// <summary>The sigmas, one per point: those given, or each point's <see cref="DefaultSigma"/> when there are none.</summary>
     public static IReadOnlyList<double> SigmasOf(SkeletonDefinition skeleton)
     {

@@ -319,6 +319,21 @@ public sealed class SkeletonEditing
     }
 
     [Fact]
+    public void ACopyHasArraysOfItsOwn()
+    {
+        var copy = SkeletonEdits.Copy(Coco);
+        copy.Edges[0][0] = 99;
+        copy.FlipPairs[0][0] = 99;
+        copy.Layout![0][0] = 0.99;
+
+        Assert.Equal(15, Coco.Edges[0][0]);
+        Assert.Equal(1, Coco.FlipPairs[0][0]);
+        Assert.Equal(0.5, Coco.Layout![0][0]);
+        Assert.Equal(Coco.Points, copy.Points);
+        Assert.Equal(Coco.Sigmas, copy.Sigmas);
+    }
+
+    [Fact]
     public void AnySequenceOfEditsStaysValid()
     {
         var skeleton = new SkeletonDefinition { Points = [] };
