@@ -203,23 +203,29 @@ export function attach(svg, dotNet, stateJson) {
             preview.append(el('line', { class: mode === 'flip' ? 'flip' : 'edge', x1: p.x, y1: p.y, x2: sx(hover.x), y2: sx(hover.y) }));
         }
 
+        const places = placeNames(points.map((_, i) => xy(i)), points, selected);
         const dots = el('g', { class: 'points' });
         points.forEach((name, i) => {
             const { x, y } = xy(i);
-            const left = (at[i]?.[0] ?? 0.5) < 0.5;
             const classes = ['point'];
             if (i === selected) classes.push('selected');
             if (i === pending) classes.push('pending');
             if (moving && moving.index === i) classes.push('moving');
             const g = el('g', { class: classes.join(' '), 'data-index': i, 'data-name': name, transform: `translate(${x} ${y})` });
+            const title = el('title', {});
+            title.textContent = name;
             g.append(
+                title,
                 el('circle', { class: 'hit', r: 12 }),
                 el('circle', { class: 'ring', r: 10 }),
                 el('circle', { class: 'dot', r: 5.5 }),
             );
-            const label = el('text', { class: 'name', x: left ? -10 : 10, y: 4, 'text-anchor': left ? 'end' : 'start' });
-            label.textContent = name;
-            g.append(label);
+            const place = places[i];
+            if (place) {
+                const label = el('text', { class: 'name', x: place.x, y: place.y, 'text-anchor': place.anchor });
+                label.textContent = name;
+                g.append(label);
+            }
             dots.append(g);
         });
         // The selected point is drawn last, so it is on top of any point it was dropped on.
@@ -254,6 +260,51 @@ export function attach(svg, dotNet, stateJson) {
             svg.replaceChildren();
         },
     };
+}
+
+/** The width of a character of the names (11px, see skeleton-editor.css), roughly, for placing them. */
+const CHAR_WIDTH = 6.1;
+
+/**
+ * Where each point's name goes, relative to the point: beside it (on the outer side first), above or below, wherever
+ * it overlaps no other name, no other point and stays inside the drawing; null (the name is left out, it is still the
+ * point's tooltip and in the table) where it fits nowhere, except the selected point's, which is then put beside it
+ * anyway (drawn on top). Names are placed in point order, so selecting a point moves no other name.
+ * @param {{x: number, y: number}[]} at points in viewBox units
+ * @param {string[]} names
+ * @param {number | null} selected
+ * @returns {({x: number, y: number, anchor: string} | null)[]}
+ */
+function placeNames(at, names, selected) {
+    /** @typedef {{l: number, t: number, r: number, b: number}} Box */
+    /** @type {Box[]} */
+    const taken = [];
+    /** @param {Box} a @param {Box} b */
+    const overlaps = (a, b) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
+    const dots = at.map((p) => ({ l: p.x - 6, t: p.y - 6, r: p.x + 6, b: p.y + 6 }));
+    /** @type {({x: number, y: number, anchor: string} | null)[]} */
+    const out = names.map(() => null);
+    for (let i = 0; i < names.length; i++) {
+        const p = at[i];
+        const w = names[i].length * CHAR_WIDTH;
+        const right = { x: 10, y: 4, anchor: 'start', box: { l: p.x + 9, t: p.y - 8, r: p.x + 10 + w, b: p.y + 6 } };
+        const left = { x: -10, y: 4, anchor: 'end', box: { l: p.x - 10 - w, t: p.y - 8, r: p.x - 9, b: p.y + 6 } };
+        const above = { x: 0, y: -11, anchor: 'middle', box: { l: p.x - w / 2, t: p.y - 22, r: p.x + w / 2, b: p.y - 8 } };
+        const below = { x: 0, y: 19, anchor: 'middle', box: { l: p.x - w / 2, t: p.y + 7, r: p.x + w / 2, b: p.y + 21 } };
+        const outer = p.x < SIZE / 2 ? [left, right] : [right, left];
+        const fit = [...outer, above, below].find(({ box }) =>
+            box.l >= 0 && box.t >= 0 && box.r <= SIZE && box.b <= SIZE
+            && !taken.some((t) => overlaps(t, box))
+            && !dots.some((d, j) => j !== i && overlaps(d, box)));
+        if (fit) {
+            taken.push(fit.box);
+            out[i] = { x: fit.x, y: fit.y, anchor: fit.anchor };
+        } else if (i === selected) {
+            const side = outer.find(({ box }) => box.l >= 0 && box.r <= SIZE) ?? outer[0];
+            out[i] = { x: side.x, y: side.y, anchor: side.anchor };
+        }
+    }
+    return out;
 }
 
 /** @param {string} json @returns {State} */
