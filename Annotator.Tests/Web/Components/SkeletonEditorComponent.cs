@@ -212,6 +212,18 @@ public sealed class SkeletonEditorComponent : BunitContext
     }
 
     [Fact]
+    public async Task APointAddedOnTheDrawingLeavesTheFocusThere()
+    {
+        var cut = RenderEditor(Three);
+        Mode(cut, "add");
+
+        await cut.InvokeAsync(() => cut.Instance.ClickedEmpty(0.7, 0.7));
+
+        Assert.Equal(4, Last.Points.Count);
+        Assert.DoesNotContain(JSInterop.Invocations, i => i.Identifier == "mudElementRef.select");
+    }
+
+    [Fact]
     public async Task AClickOnNothingOutsideAddModeOnlyClearsTheSelection()
     {
         var cut = RenderEditor(Three);
@@ -378,6 +390,33 @@ public sealed class SkeletonEditorComponent : BunitContext
         Assert.Equal(17, cut.FindAll("[data-testid=skeleton-point]").Count);
         Assert.DoesNotContain("Another point is already called", cut.Markup);
         Assert.Equal("nose", NameInput(cut, 0).GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task AnEqualValueFromThePageKeepsTheSelection()
+    {
+        var cut = RenderEditor(Three);
+        await cut.InvokeAsync(() => cut.Instance.Clicked(2));
+
+        cut.Render(p => p.Add(c => c.Value, SkeletonEdits.Copy(Three)));
+        Assert.Contains("selected", Row(cut, 2).ClassList);
+
+        cut.Render(p => p.Add(c => c.Value, SkeletonEdits.MovePoint(Three, 0, 0.2, 0.2)));
+        Assert.Empty(cut.FindAll("tr.selected"));
+    }
+
+    [Fact]
+    public void AddPointInTheTableFocusesTheNewName()
+    {
+        var cut = RenderEditor(Three);
+
+        cut.Find("[data-testid=add-point]").Click();
+
+        var input = NameInput(cut, 3);
+        Assert.Equal("point 4", input.GetAttribute("value"));
+        // MudTextField.SelectAsync: focus, with the generated name selected to be typed over.
+        var select = Assert.Single(JSInterop.Invocations, i => i.Identifier == "mudElementRef.select");
+        Assert.Equal(input.GetAttribute("blazor:elementReference"), ((Microsoft.AspNetCore.Components.ElementReference)select.Arguments[0]!).Id);
     }
 
     [Fact]

@@ -140,19 +140,17 @@ public sealed partial class SkeletonEditor : IAsyncDisposable
             return;
         }
         _received = Value;
-        if (ReferenceEquals(Value, _value))
+        if (ReferenceEquals(Value, _value) || JsonSerializer.Serialize(Value) == JsonSerializer.Serialize(_value))
         {
-            // Our own change, passed back.
+            // Our own change, passed back (maybe as a copy): keep the selection and the fields being typed in.
+            _value = Value;
             return;
         }
+        // Another skeleton (another label, an undo): start over on it.
         _value = Value;
-        _pending = null;
+        _selected = _pending = null;
         _confirmCoco = false;
         ClearFieldErrors();
-        if (_selected >= _value.Points.Count)
-        {
-            _selected = null;
-        }
     }
 
     /// <inheritdoc />
@@ -247,7 +245,7 @@ public sealed partial class SkeletonEditor : IAsyncDisposable
                 StateHasChanged();
                 return;
             }
-            await AddPointAsync(x, y);
+            await AddPointAsync(x, y, focusName: false);
         });
 
     private void SetMode(SkeletonEditMode mode)
@@ -361,17 +359,22 @@ public sealed partial class SkeletonEditor : IAsyncDisposable
     private Task AddPointFromTableAsync()
     {
         var (x, y) = FreeSpot();
-        return AddPointAsync(x, y);
+        return AddPointAsync(x, y, focusName: true);
     }
 
-    private async Task AddPointAsync(double x, double y)
+    /// <summary>
+    /// Adds a point named "point N" and selects it. From the table (<paramref name="focusName"/>) its name field gets
+    /// the focus, ready to be typed over; from the drawing the focus stays there (arrows and Delete act on the point).
+    /// </summary>
+    private async Task AddPointAsync(double x, double y, bool focusName)
     {
         if (ReadOnly)
         {
             return;
         }
         var next = SkeletonEdits.AddPoint(_value, SkeletonEdits.NextPointName(_value), x, y);
-        _selected = _focusName = next.Points.Count - 1;
+        _selected = next.Points.Count - 1;
+        _focusName = focusName ? _selected : null;
         await CommitAsync(next);
     }
 
