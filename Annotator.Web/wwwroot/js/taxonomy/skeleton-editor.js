@@ -124,14 +124,16 @@ export function attach(svg, dotNet, stateJson) {
         const { index, dragging } = press;
         press = null;
         if (svg.hasPointerCapture(e.pointerId)) svg.releasePointerCapture(e.pointerId);
-        if (dragging && index !== null && moving && moving.index === index) {
+        // Only Move mode drags: elsewhere a press that wandered a little is still the click it was meant to be.
+        const drags = state.mode === 'move' && !state.readOnly;
+        if (dragging && drags && index !== null && moving && moving.index === index) {
             const p = toUnit(e);
             moving = { index, ...p };
             draw();
             send('Moved', index, p.x, p.y);
-        } else if (!dragging && index !== null) {
+        } else if (index !== null && (!dragging || !drags)) {
             send('Clicked', index);
-        } else if (!dragging) {
+        } else if (index === null && (!dragging || !drags)) {
             const p = toUnit(e);
             send('ClickedEmpty', p.x, p.y);
         }
