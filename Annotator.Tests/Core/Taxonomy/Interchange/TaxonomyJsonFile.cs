@@ -166,7 +166,7 @@ public sealed class TaxonomyJsonFile
         };
         var refusal = Assert.Throws<DomainException>(() => TaxonomyJson.Import(TaxonomyJson.Export(bad)));
         Assert.StartsWith("The taxonomy in the file is not valid: ", refusal.Message);
-        Assert.Contains("Two labels under the same parent are named 'car'.", refusal.Message);
+        Assert.Contains("Two labels at the top level are named 'car'; names must differ among siblings.", refusal.Message);
         Assert.Contains("Hotkey 'C' is used by 'car' and 'Car'.", refusal.Message);
         Assert.Contains("Label 'pose' allows keypoints but has no skeleton.", refusal.Message);
         Assert.Contains("Question 'Lights?' follows a question that does not exist.", refusal.Message);
