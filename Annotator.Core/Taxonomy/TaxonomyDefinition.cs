@@ -163,6 +163,18 @@ public sealed record SkeletonDefinition
         {
             yield return $"The skeleton of '{labelName}' has no points.";
         }
+        if (Points.Any(string.IsNullOrWhiteSpace))
+        {
+            yield return $"Every point of the skeleton of '{labelName}' needs a name.";
+        }
+        else if (Points.Select(p => p.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Count() != Points.Count)
+        {
+            yield return $"Two points of the skeleton of '{labelName}' have the same name.";
+        }
+        if (Sigmas.Any(s => !(s > 0 && s <= 1)))
+        {
+            yield return $"The sigmas of the skeleton of '{labelName}' must be above 0 and at most 1.";
+        }
         foreach (var pair in Edges.Concat(FlipPairs))
         {
             if (pair.Length != 2 || pair.Any(i => i < 0 || i >= Points.Count) || pair[0] == pair[1])

@@ -20,6 +20,7 @@ public sealed class TaxonomyMigrator
     private readonly Dictionary<Guid, LabelDefinition> _after;
     private readonly HashSet<Guid> _projectAttributesAfter;
     private readonly Dictionary<Guid, AttributeDefinition> _attributesBefore = [];
+    private readonly Dictionary<Guid, AttributeDefinition> _attributesAfter = [];
 
     /// <summary>Prepares the migration from <paramref name="before"/> to <paramref name="after"/>.</summary>
     public TaxonomyMigrator(TaxonomyDefinition before, TaxonomyDefinition after, IReadOnlyList<TaxonomyMigration> migrations)
@@ -33,6 +34,10 @@ public sealed class TaxonomyMigrator
         foreach (var attribute in before.ProjectAttributes.Concat(before.Labels.SelectMany(l => l.Attributes)))
         {
             _attributesBefore.TryAdd(attribute.Id, attribute);
+        }
+        foreach (var attribute in after.ProjectAttributes.Concat(after.Labels.SelectMany(l => l.Attributes)))
+        {
+            _attributesAfter.TryAdd(attribute.Id, attribute);
         }
         var projectAttributesBefore = before.ProjectAttributes.Select(a => a.Id).ToHashSet();
         var everyRegion = _migrations.OfType<MapAttributeValues>().Any(m => projectAttributesBefore.Contains(m.AttributeId))
@@ -118,7 +123,7 @@ public sealed class TaxonomyMigrator
     private JsonElement? MapValue(MapAttributeValues map, JsonElement old)
     {
         var wasMulti = _attributesBefore.TryGetValue(map.AttributeId, out var before) && before.Kind == AttributeKind.MultiSelect;
-        var isMulti = _after.Values.SelectMany(l => l.Attributes).FirstOrDefault(a => a.Id == map.AttributeId)?.Kind == AttributeKind.MultiSelect;
+        var isMulti = _attributesAfter.TryGetValue(map.AttributeId, out var after) && after.Kind == AttributeKind.MultiSelect;
         if (wasMulti && isMulti && old.ValueKind == JsonValueKind.Array)
         {
             var items = new List<string>();
@@ -138,7 +143,22 @@ public sealed class TaxonomyMigrator
         return whole is null ? old : whole.To is null ? null : Element(whole.To);
     }
 
-    private static bool SameJson(string a, string b) => Canonical(a) == Canonical(b);
+    /// <summary>Whether two JSON values are the same (numbers by value: 5 and 5.0 match).</summary>
+    private static bool SameJson(string a, string b)
+    {
+        try
+        {
+            using var x = JsonDocument.Parse(a);
+            using var y = JsonDocument.Parse(b);
+            return x.RootElement.ValueKind == JsonValueKind.Number && y.RootElement.ValueKind == JsonValueKind.Number
+                ? x.RootElement.GetDouble() == y.RootElement.GetDouble()
+                : Canonical(a) == Canonical(b);
+        }
+        catch (JsonException)
+        {
+            return a == b;
+        }
+    }
 
     private static string Canonical(string json)
     {

@@ -49,6 +49,20 @@ public sealed class ApiClient(HttpClient http, string antiforgeryToken) : IDispo
         return (await response.Content.ReadFromJsonAsync<IngestResponse>(Json))!;
     }
 
+    /// <summary>Imports a taxonomy file into the project's draft.</summary>
+    public Task<HttpResponseMessage> ImportTaxonomyAsync(int projectId, string content, string? format = null, bool withToken = true)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/projects/{projectId}/taxonomy/draft{(format is null ? "" : "?format=" + format)}")
+        {
+            Content = new StringContent(content, System.Text.Encoding.UTF8, "text/plain"),
+        };
+        if (withToken)
+        {
+            request.Headers.Add("X-CSRF-TOKEN", antiforgeryToken);
+        }
+        return Http.SendAsync(request);
+    }
+
     /// <summary>Asks for a server folder import.</summary>
     public Task<HttpResponseMessage> ImportFolderAsync(int projectId, string? folder)
     {

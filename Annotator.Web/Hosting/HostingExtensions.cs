@@ -93,6 +93,7 @@ public static partial class HostingExtensions
 
         app.MapStaticAssets();
         app.MapImageEndpoints();
+        app.MapTaxonomyEndpoints();
         app.MapAccountEndpoints();
         app.MapHub<AnnotationsHub>(AnnotationsHub.Path);
         // Our own Content-Security-Policy (SecurityHeaders) already says frame-ancestors 'none'; Blazor's narrower header

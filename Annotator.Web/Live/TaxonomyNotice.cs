@@ -31,13 +31,16 @@ public sealed record TaxonomyNotice(int ProjectId, int VersionId, int Number, st
         }
     }
 
+    /// <summary>"Ada published taxonomy version 3."</summary>
+    public string Headline => $"{(string.IsNullOrEmpty(By) ? "An admin" : By)} published taxonomy version {Number}.";
+
     /// <summary>The notice in one line: "Ada published taxonomy version 3: Renamed 'car' to 'automobile'. …"</summary>
     public string Summary(int shown = 3)
     {
-        var head = $"{(string.IsNullOrEmpty(By) ? "An admin" : By)} published taxonomy version {Number}";
-        if (Changes.Count == 0)
+        var head = Headline.TrimEnd('.');
+        if (Changes.Count == 0 || shown <= 0)
         {
-            return head + ".";
+            return Headline;
         }
         var more = Changes.Count > shown ? $" (and {Changes.Count - shown} more change{(Changes.Count - shown == 1 ? "" : "s")})" : "";
         return $"{head}: {string.Join(" ", Changes.Take(shown))}{more}";

@@ -4,6 +4,7 @@ using Annotator.Core;
 using Annotator.Core.Accounts;
 using Annotator.Core.Annotations;
 using Annotator.Core.Taxonomy;
+using Annotator.Core.Taxonomy.Interchange;
 using Annotator.Web.Data;
 using Annotator.Web.Live;
 using Annotator.Web.Projects;
@@ -61,6 +62,27 @@ public sealed record PublishPreview(IReadOnlyList<TaxonomyChange> Changes, int R
 /// <param name="Changes">What changed.</param>
 /// <param name="Regions">Regions relabeled or with rewritten values.</param>
 public sealed record PublishResult(int Number, IReadOnlyList<TaxonomyChange> Changes, int Regions);
+
+/// <summary>The formats a taxonomy can be imported from.</summary>
+public enum TaxonomyFormat
+{
+    /// <summary>Decide from the content: XML is a Label Studio config, a JSON array CVAT's labels, a JSON object ours.</summary>
+    Auto,
+
+    /// <summary>Our JSON (docs/taxonomy-json.md).</summary>
+    Annotator,
+
+    /// <summary>A Label Studio labeling config (XML).</summary>
+    LabelStudio,
+
+    /// <summary>CVAT's label JSON (Project → Constructor → Raw).</summary>
+    Cvat,
+}
+
+/// <summary>An imported taxonomy, fitted onto the project's, as a draft to look at before saving.</summary>
+/// <param name="Draft">The draft (not saved yet).</param>
+/// <param name="Notes">What the importer dropped or changed, and which used labels were kept.</param>
+public sealed record ImportedTaxonomy(TaxonomyDraft Draft, IReadOnlyList<string> Notes);
 
 /// <summary>An image with regions waiting to be relabeled (their label was split).</summary>
 /// <param name="ImageId">The image.</param>
@@ -342,6 +364,86 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
         return [.. rows.GroupBy(r => (r.Id, r.FileName))
             .Select(g => new RelabelItem(g.Key.Id, g.Key.FileName, g.Count(), [.. g.Select(r => split[r.LabelId]).Distinct().Order()]))
             .OrderByDescending(i => i.Regions).ThenBy(i => i.ImageId)];
+    }
+
+    /// <summary>Version <paramref name="number"/> (null: the newest published one) in our JSON format.</summary>
+    public async Task<string> ExportAsync(ClaimsPrincipal user, int projectId, int? number, CancellationToken cancellationToken = default)
+    {
+        var definition = await DefinitionAsync(user, projectId, number, cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var name = await db.Projects.Where(p => p.Id == projectId).Select(p => p.Name).FirstAsync(cancellationToken);
+        return TaxonomyJson.Export(definition, name);
+    }
+
+    /// <summary>
+    /// Reads a taxonomy file and fits it onto <paramref name="current"/> (the editor's draft): labels with the same
+    /// place and name keep their ids and annotations; labels the file lacks that regions use are kept, deprecated, with
+    /// a note; unused ones go. Nothing is saved.
+    /// </summary>
+    /// <exception cref="DomainException">Not an admin, or the file is malformed, hostile or too big (the message says which).</exception>
+    public async Task<ImportedTaxonomy> ImportAsync(ClaimsPrincipal user, int projectId, TaxonomyDraft current, TaxonomyFormat format,
+        string content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(content);
+        await RequireAdminAsync(user, projectId, cancellationToken);
+        var (imported, notes) = Read(format, content);
+        var adopted = TaxonomyAdoption.Adopt(current.Definition, imported);
+        var usage = await LabelUsageAsync(user, projectId, cancellationToken);
+        var kept = adopted.Labels.Select(l => l.Id).ToHashSet();
+        var labels = adopted.Labels.ToList();
+        var allNotes = notes.ToList();
+        foreach (var missing in current.Definition.Labels.Where(l => !kept.Contains(l.Id) && usage.GetValueOrDefault(l.Id) > 0))
+        {
+            var parent = missing.ParentId is { } p && kept.Contains(p) ? p : (Guid?)null;
+            var name = missing.Name;
+            for (var n = 2; labels.Any(l => l.ParentId == parent && string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase)); n++)
+            {
+                name = $"{missing.Name} ({n})";
+            }
+            var hotkeyFree = missing.Hotkey is null || labels.All(l => !string.Equals(l.Hotkey, missing.Hotkey, StringComparison.OrdinalIgnoreCase));
+            labels.Add(missing with { ParentId = parent, Deprecated = true, Name = name, Hotkey = hotkeyFree ? missing.Hotkey : null, SplitInto = [] });
+            var count = usage[missing.Id];
+            allNotes.Add($"'{missing.Name}' is not in the file but {count} region{(count == 1 ? " uses" : "s use")} it: kept, deprecated.");
+        }
+        var draft = new TaxonomyDraft(adopted with { Labels = labels }, []);
+        var problems = draft.Validate();
+        if (problems.Count > 0)
+        {
+            throw new DomainException("The imported taxonomy cannot be used here: " + string.Join(" ", problems));
+        }
+        return new ImportedTaxonomy(draft, allNotes);
+    }
+
+    private static (TaxonomyDefinition Taxonomy, IReadOnlyList<string> Notes) Read(TaxonomyFormat format, string content)
+    {
+        if (content.Length > InterchangeLimits.MaxTaxonomyJsonCharacters)
+        {
+            throw new DomainException($"The file is larger than {InterchangeLimits.MaxTaxonomyJsonCharacters / (1024 * 1024)} MB.");
+        }
+        var text = content.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        if (format == TaxonomyFormat.Auto)
+        {
+            format = text.StartsWith('<') ? TaxonomyFormat.LabelStudio
+                : text.StartsWith('[') ? TaxonomyFormat.Cvat
+                : text.StartsWith('{') ? TaxonomyFormat.Annotator
+                : throw new DomainException("The file is neither JSON nor XML: choose our JSON, a Label Studio labeling config (XML) or CVAT's label JSON.");
+        }
+        switch (format)
+        {
+            case TaxonomyFormat.LabelStudio:
+            {
+                var result = LabelStudioConfig.Import(content);
+                return (result.Taxonomy, result.Notes);
+            }
+            case TaxonomyFormat.Cvat:
+            {
+                var result = CvatLabels.Import(content);
+                return (result.Taxonomy, result.Notes);
+            }
+            default:
+                return (TaxonomyJson.Import(content), []);
+        }
     }
 
     private async Task<int> MigrateAsync(AnnotatorDbContext db, int projectId, TaxonomyMigrator migrator, int versionId, string userId,

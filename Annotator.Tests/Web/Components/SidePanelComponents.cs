@@ -18,7 +18,7 @@ public sealed class SidePanelComponents : BunitContext
     public SidePanelComponents() => this.AddTestServices();
 
     private static RegionItem Region(LabelDefinition label, ShapeKind kind = ShapeKind.Box, string attributes = "{}", bool locked = false) =>
-        new(Guid.NewGuid(), label.Id, kind, attributes, 0, Hidden: false, Locked: locked, Revision: 1, Incomplete: false);
+        new(Guid.NewGuid(), label.Id, kind, attributes, 0, Hidden: false, Locked: locked, Revision: 1, Incomplete: false, Flags: []);
 
     [Fact]
     public void ThePaletteShowsEveryLabelWithItsHotkeyAndReportsThePick()

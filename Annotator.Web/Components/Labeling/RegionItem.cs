@@ -15,13 +15,18 @@ namespace Annotator.Web.Components.Labeling;
 /// <param name="Locked">Locked against edits.</param>
 /// <param name="Revision">Current revision.</param>
 /// <param name="Incomplete">A required attribute has no value.</param>
+/// <param name="Flags">Why it needs attention under the current taxonomy (deprecated or split label, values that no longer fit).</param>
 public sealed record RegionItem(Guid Id, Guid LabelId, ShapeKind Kind, string Attributes, int ZOrder, bool Hidden, bool Locked,
-    int Revision, bool Incomplete)
+    int Revision, bool Incomplete, IReadOnlyList<string> Flags)
 {
     /// <summary>Builds the panel's view of a region.</summary>
     public static RegionItem From(RegionData data, int revision, TaxonomyDefinition? taxonomy) =>
         new(data.Id, data.LabelId, data.Kind, data.Attributes, data.ZOrder, data.Hidden, data.Locked, revision,
-            taxonomy is not null && RequiredAttributes.AreMissing(taxonomy, data.LabelId, data.Attributes));
+            taxonomy is not null && RequiredAttributes.AreMissing(taxonomy, data.LabelId, data.Attributes),
+            taxonomy is null ? [] : RegionFlags.Of(taxonomy, data.LabelId, data.Attributes));
+
+    /// <summary>Whether its label was split, so it waits to be relabeled.</summary>
+    public bool NeedsRelabel(TaxonomyDefinition? taxonomy) => taxonomy is not null && RegionFlags.NeedsRelabel(taxonomy, LabelId);
 
     /// <summary>The attribute values by attribute id.</summary>
     public JsonObject AttributeValues() => JsonNode.Parse(Attributes) as JsonObject ?? [];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Annotator.Core.Annotations;
 using Annotator.Web.Live;
@@ -25,11 +26,17 @@ public sealed partial class LabelingWorkspace
             + "your unsaved changes are kept in this tab and sent then.",
     });
 
+    private IDisposable? _taxonomySubscription;
+    private TaxonomyNotice? _taxonomyNotice;
+
     private void Subscribe(EditContext context)
     {
         _feedSubscription?.Dispose();
         _accessSubscription?.Dispose();
+        _taxonomySubscription?.Dispose();
         var imageId = context.Image.Id;
+        _taxonomySubscription = Feed.Subscribe(FeedTopics.Taxonomy, context.Image.ProjectId.ToString(CultureInfo.InvariantCulture),
+            message => OnTaxonomyPublishedAsync(imageId, message.Payload));
         _feedSubscription = Feed.Subscribe(FeedTopics.Edit, FeedTopics.EditKey(imageId, context.SetOwnerId),
             message => OnCommittedAsync(imageId, message.Payload));
         _accessSubscription = Feed.Subscribe(FeedTopics.Access, context.UserId, message =>
@@ -46,6 +53,39 @@ public sealed partial class LabelingWorkspace
         Track(message);
         StateHasChanged();
         await PushAsync("receive", json);
+    });
+
+    /// <summary>
+    /// An admin published a new taxonomy version: the palette, the panel and the canvas take the new labels at once
+    /// (names, colours, hotkeys; deprecated ones leave the palette), the canvas catches up on the regions publishing
+    /// relabeled, and the labeler is told what changed.
+    /// </summary>
+    private Task OnTaxonomyPublishedAsync(int imageId, string json) => InvokeAsync(async () =>
+    {
+        if (imageId != _loadedImageId || _snapshot is null || TaxonomyNotice.Parse(json) is not { } notice)
+        {
+            return;
+        }
+        var snapshot = await Annotations.LoadAsync(await UserAsync(), imageId);
+        if (snapshot is null || imageId != _loadedImageId)
+        {
+            return;
+        }
+        _snapshot = snapshot;
+        ShowInPanel(snapshot);
+        var offered = snapshot.Context.Taxonomy?.Labels.Where(l => !l.Deprecated).ToList() ?? [];
+        var labelGone = _labelId is null || offered.All(l => l.Id != _labelId);
+        if (labelGone)
+        {
+            _labelId = offered.FirstOrDefault()?.Id;
+        }
+        _taxonomyNotice = notice;
+        StateHasChanged();
+        await PushAsync("setLabels", LabelsJson(snapshot.Context.Taxonomy));
+        if (labelGone && _labelId is { } label)
+        {
+            await PushAsync("setLabel", label.ToString());
+        }
     });
 
     /// <summary>Someone changed this user's role, membership or account: check again what they may do here.</summary>

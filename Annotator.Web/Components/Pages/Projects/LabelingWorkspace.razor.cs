@@ -202,6 +202,9 @@ public sealed partial class LabelingWorkspace
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    private static string LabelsJson(TaxonomyDefinition? taxonomy) =>
+        new JsonArray((taxonomy?.Labels ?? []).Select(l => (JsonNode?)LabelJson(l)).ToArray()).ToJsonString();
+
     private static JsonNode LabelJson(LabelDefinition label) => new JsonObject
     {
         ["id"] = label.Id,
@@ -509,6 +512,7 @@ public sealed partial class LabelingWorkspace
     {
         _feedSubscription?.Dispose();
         _accessSubscription?.Dispose();
+        _taxonomySubscription?.Dispose();
         LeavePresence();
         await DisposeCanvasAsync();
         if (_module is not null)

@@ -325,6 +325,18 @@ export function createWorkspace(host, dotNet, options) {
             drawingLabel = labels.get(labelId) ?? null;
             engine.invalidate({ overlay: true });
         },
+        /**
+         * A new taxonomy version: names, colours, hotkeys and skeletons change in place (regions keep their label ids);
+         * the regions publishing relabeled arrive through a catch-up. @param {Label[]|string} list
+         */
+        setLabels(list) {
+            const next = /** @type {Label[]} */ (typeof list === 'string' ? JSON.parse(list) : list);
+            labels.clear();
+            for (const l of next) labels.set(l.id, l);
+            if (drawingLabel) drawingLabel = labels.get(drawingLabel.id) ?? null;
+            queue.catchUpSoon();
+            engine.invalidate({ annotations: true, overlay: true });
+        },
         /** @param {number} px */
         setBrushSize(px) {
             brushSize = Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, px));

@@ -1,0 +1,99 @@
+namespace Annotator.Core.Taxonomy.Interchange;
+
+/// <summary>
+/// Fits an imported taxonomy onto the one a project has: labels with the same place in the tree and name (ignoring
+/// case), and within them attributes with the same name, project attributes and questions with the same name or text,
+/// take the existing ids — so importing a file over a taxonomy keeps every annotation of those labels. Guidelines the
+/// file does not carry (Label Studio and CVAT have none) are kept.
+/// </summary>
+public static class TaxonomyAdoption
+{
+    /// <summary><paramref name="imported"/> with <paramref name="current"/>'s ids where names match.</summary>
+    public static TaxonomyDefinition Adopt(TaxonomyDefinition current, TaxonomyDefinition imported)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(imported);
+        var currentByPath = new Dictionary<string, LabelDefinition>(StringComparer.OrdinalIgnoreCase);
+        foreach (var label in current.Labels)
+        {
+            currentByPath.TryAdd(Path(current, label), label);
+        }
+        var labelIds = new Dictionary<Guid, Guid>();
+        var matched = new Dictionary<Guid, LabelDefinition>();
+        foreach (var label in imported.Labels)
+        {
+            if (currentByPath.TryGetValue(Path(imported, label), out var existing) && !labelIds.ContainsValue(existing.Id))
+            {
+                labelIds[label.Id] = existing.Id;
+                matched[label.Id] = existing;
+            }
+            else if (current.Labels.Any(l => l.Id == label.Id))
+            {
+                // An id the project already uses for another label: give the newcomer its own.
+                labelIds[label.Id] = Guid.NewGuid();
+            }
+        }
+        Guid Label(Guid id) => labelIds.TryGetValue(id, out var mapped) ? mapped : id;
+
+        var labels = imported.Labels.Select(label =>
+        {
+            var existing = matched.GetValueOrDefault(label.Id);
+            return label with
+            {
+                Id = Label(label.Id),
+                ParentId = label.ParentId is { } parent ? Label(parent) : null,
+                SplitInto = [.. label.SplitInto.Select(Label)],
+                Attributes = Attributes(existing?.Attributes ?? [], label.Attributes),
+                Guideline = label.Guideline.Length == 0 && existing is not null ? existing.Guideline : label.Guideline,
+                Description = label.Description.Length == 0 && existing is not null ? existing.Description : label.Description,
+            };
+        }).ToList();
+
+        var questionIds = new Dictionary<Guid, Guid>();
+        foreach (var question in imported.Questions)
+        {
+            if (current.Questions.FirstOrDefault(q => string.Equals(q.Text.Trim(), question.Text.Trim(), StringComparison.OrdinalIgnoreCase)) is { } existing
+                && !questionIds.ContainsValue(existing.Id))
+            {
+                questionIds[question.Id] = existing.Id;
+            }
+        }
+        Guid Question(Guid id) => questionIds.TryGetValue(id, out var mapped) ? mapped : id;
+
+        return imported with
+        {
+            Labels = labels,
+            ProjectAttributes = Attributes(current.ProjectAttributes, imported.ProjectAttributes),
+            Questions = [.. imported.Questions.Select(q => q with
+            {
+                Id = Question(q.Id),
+                ParentQuestionId = q.ParentQuestionId is { } parent ? Question(parent) : null,
+            })],
+            Guideline = imported.Guideline.Length == 0 ? current.Guideline : imported.Guideline,
+        };
+    }
+
+    private static List<AttributeDefinition> Attributes(IReadOnlyList<AttributeDefinition> current, IReadOnlyList<AttributeDefinition> imported) =>
+        [.. imported.Select(attribute =>
+            current.FirstOrDefault(a => string.Equals(a.Name.Trim(), attribute.Name.Trim(), StringComparison.OrdinalIgnoreCase)) is { } existing
+                ? attribute with { Id = existing.Id }
+                : attribute)];
+
+    /// <summary>The label's names from the top of the tree down, joined with '/'.</summary>
+    private static string Path(TaxonomyDefinition taxonomy, LabelDefinition label)
+    {
+        var names = new List<string> { label.Name.Trim() };
+        var current = label;
+        for (var guard = 0; current.ParentId is { } parentId && guard < taxonomy.Labels.Count; guard++)
+        {
+            current = taxonomy.Labels.FirstOrDefault(l => l.Id == parentId);
+            if (current is null)
+            {
+                break;
+            }
+            names.Add(current.Name.Trim());
+        }
+        names.Reverse();
+        return string.Join('/', names);
+    }
+}
