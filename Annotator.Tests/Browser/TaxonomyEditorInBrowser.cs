@@ -180,7 +180,7 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
         await Expect(page.GetByTestId("editor-status")).ToHaveTextAsync("Draft of version 2 · saved");
 
         await page.GetByTestId("label-row-person").ClickAsync();
-        await Expect(page.GetByTestId("skeleton-summary")).ToContainTextAsync("17 points, 19 edges, 8 left/right pairs");
+        await Expect(page.GetByTestId("skeleton-editor")).ToContainTextAsync("left_shoulder");
         await ShotAsync(page, "person", page.GetByTestId("label-panel"));
         await page.GetByTestId("project-tab").ClickAsync();
         await Expect(page.GetByTestId("questions")).ToContainTextAsync("Weather");
