@@ -223,6 +223,19 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
         await Expect(diff.GetByTestId("diff-line").Filter(new() { HasText = "Renamed 'animal' to 'fauna'." })).ToHaveCountAsync(1);
         await ShotAsync(page, "history");
 
+        // Any version downloads as our JSON (the link leaves the app's router alone).
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-2").ClickAsync());
+        Assert.Equal($"taxonomy-project-{world.Project}-v2.json", download.SuggestedFilename);
+        Assert.Contains("\"bicycle\"", await File.ReadAllTextAsync((await download.PathAsync())!));
+
+        // An import is previewed with the importer's notes before it replaces anything (cancelled here).
+        await page.GetByTestId("import-open").ClickAsync();
+        await page.GetByTestId("import-file").SetInputFilesAsync(Fixtures.PathOf("taxonomy/label-studio-street.xml"));
+        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("The file gives");
+        await ShotAsync(page, "import", page.Locator(".mud-dialog"));
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.GetByTestId("editor-status")).ToHaveTextAsync("Version 2 is published · edits start a draft");
+
         await using (var db = await world.App.NewDbContextAsync())
         {
             var published = (await db.TaxonomyVersions.SingleAsync(v => v.ProjectId == world.Project && v.Number == 2)).Definition;

@@ -131,6 +131,43 @@ public sealed class TaxonomyEditorPage : BunitContext, IClassFixture<SqliteApp>
     }
 
     [Fact]
+    public async Task AnImportedFileReplacesTheDraftAfterAPreviewAndUndoTakesItBack()
+    {
+        var project = await ProjectAsync(AppRoles.Admin);
+        var page = RenderPage(project);
+
+        page.Find("[data-testid=import-open]").Click();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=import-dialog]")));
+        page.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(
+            InputFileContent.CreateFromText(await File.ReadAllTextAsync(Fixtures.PathOf("taxonomy/cvat-labels.json")), "cvat-labels.json"));
+        page.WaitForAssertion(() => Assert.Contains("The file gives", page.Find("[data-testid=import-summary]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Equal("Version 1 is published · edits start a draft", Status(page));
+        page.Find("[data-testid=import-confirm]").Click();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=label-row-car]")));
+        Assert.Equal("Unsaved changes", Status(page));
+        page.Find("[data-testid=undo]").Click();
+        Assert.Empty(page.FindAll("[data-testid=label-row-car]"));
+        Assert.Equal(["person", "animal", "vehicle"], page.FindAll("[role=treeitem] .name").Select(n => n.TextContent));
+    }
+
+    [Fact]
+    public async Task AFileThatCannotBeReadIsRefusedWithTheReasonAndChangesNothing()
+    {
+        var project = await ProjectAsync(AppRoles.Admin);
+        var page = RenderPage(project);
+
+        page.Find("[data-testid=import-open]").Click();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=import-dialog]")));
+        page.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(
+            InputFileContent.CreateFromText(await File.ReadAllTextAsync(Fixtures.PathOf("taxonomy/xxe.xml")), "xxe.xml"));
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.Find("[data-testid=import-error]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.True(page.Find("[data-testid=import-confirm]").HasAttribute("disabled"));
+        Assert.Equal("Version 1 is published · edits start a draft", Status(page));
+    }
+
+    [Fact]
     public async Task ALabelerSeesThePublishedTaxonomyReadOnly()
     {
         var project = await ProjectAsync(AppRoles.Labeler);
@@ -141,5 +178,6 @@ public sealed class TaxonomyEditorPage : BunitContext, IClassFixture<SqliteApp>
         Assert.Empty(page.FindAll("[data-testid=add-label], [data-testid=save-draft], [data-testid=publish], [data-testid=delete-label]"));
         Assert.All(page.FindAll("[role=treeitem]"), row => Assert.Equal("false", row.GetAttribute("draggable")));
         Assert.True(page.Find("input[data-testid=label-name]").HasAttribute("readonly"));
+        Assert.Empty(page.FindAll("[data-testid=import-open]"));
     }
 }

@@ -258,6 +258,26 @@ public sealed partial class TaxonomyEditor
         }
     }
 
+    private async Task ImportAsync()
+    {
+        var draft = _draft;
+        var parameters = new DialogParameters<ImportDialog>
+        {
+            { d => d.Import, (format, content) => Service.ImportAsync(_user, ProjectId, draft, format, content) },
+            { d => d.HasMigrations, draft.Migrations.Count > 0 },
+        };
+        var dialog = await Dialogs.ShowAsync<ImportDialog>("Import a taxonomy file", parameters,
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true });
+        var result = await dialog.Result;
+        if (result is { Canceled: false, Data: ImportedTaxonomy imported })
+        {
+            Replace(imported.Draft);
+            _selectedId = LabelMoves.Flatten(_draft.Definition).Select(l => (Guid?)l.Label.Id).FirstOrDefault();
+            _tab = 0;
+            Snackbar.Add("The draft now holds the imported taxonomy; check it, then save (Undo takes it back).", Severity.Info);
+        }
+    }
+
     private async Task SaveAsync()
     {
         if (_state is not { CanEdit: true } || !Dirty || Problems.Count > 0)
