@@ -247,7 +247,7 @@ public sealed partial class GuidelineRendering : IDisposable
     }
 
     [Theory]
-    [InlineData("- ", 5_000)]
+    [InlineData("- ", 2_000)]
     [InlineData("[", 50_000)]
     [InlineData("*", 50_000)]
     [InlineData("![", 30_000)]
