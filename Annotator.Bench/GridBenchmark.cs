@@ -177,7 +177,7 @@ internal static partial class GridBenchmark
     }
 
     /// <summary>The admin as the app sees them after sign-in (id and role claims).</summary>
-    private static async Task<ClaimsPrincipal> PrincipalAsync(BenchApp app)
+    internal static async Task<ClaimsPrincipal> PrincipalAsync(BenchApp app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
@@ -189,7 +189,7 @@ internal static partial class GridBenchmark
     /// Writes the rows straight into SQLite in one transaction, as ingest would have left them (valid hashes, a spread
     /// of statuses), without files: the grid never opens them.
     /// </summary>
-    private static async Task SeedAsync(BenchApp app, int projectId, string userId, int count, CancellationToken cancellationToken)
+    internal static async Task SeedAsync(BenchApp app, int projectId, string userId, int count, CancellationToken cancellationToken)
     {
         await using var connection = new SqliteConnection(DataServiceExtensions.SqliteConnectionString(app.Options));
         await connection.OpenAsync(cancellationToken);

@@ -146,7 +146,7 @@ public sealed class Region
     /// Carries the region into a newly published taxonomy version (a merge relabels it, a value mapping rewrites its
     /// attributes). The admin's change reaches locked and deleted regions too, so a restore brings back a valid label.
     /// </summary>
-    public void Migrate(Guid labelId, string attributes, int taxonomyVersionId, DateTime nowUtc, string? byUserId)
+    public void Migrate(Guid labelId, string attributes, int taxonomyVersionId, DateTime nowUtc, string? byUserId, string? geometry = null)
     {
         ArgumentNullException.ThrowIfNull(attributes);
         LabelId = labelId;
@@ -154,6 +154,11 @@ public sealed class Region
         TaxonomyVersionId = taxonomyVersionId;
         Touch(nowUtc, byUserId);
         LabelRevision = Revision;
+        if (geometry is not null)
+        {
+            Geometry = geometry;
+            GeometryRevision = Revision;
+        }
     }
 
     /// <summary>

@@ -57,6 +57,14 @@ public static class DemoTaxonomy
         ];
         return new TaxonomyDefinition
         {
+            Guideline = """
+                ## How we label
+
+                - One shape per object, never one shape around a group.
+                - Boxes are **tight**: they touch the outermost visible pixels.
+                - Tick *occluded* when something covers more than a quarter of the object.
+                - Not sure? Skip the image with a reason rather than guess.
+                """,
             ProjectAttributes =
             [
                 new AttributeDefinition { Id = Guid.NewGuid(), Name = "occluded", Kind = AttributeKind.Checkbox },
@@ -80,6 +88,7 @@ public static class DemoTaxonomy
                     Id = Guid.NewGuid(), Name = "person", Color = "#e6194b", Hotkey = "1",
                     ShapeKinds = [.. everyShape, ShapeKind.Keypoints], Skeleton = CocoPerson,
                     Description = "A human being, any pose, including partly visible people.",
+                    Guideline = "Keypoints follow COCO: mark only what you can see or infer with confidence; leave the rest unlabeled.",
                     Attributes =
                     [
                         new AttributeDefinition

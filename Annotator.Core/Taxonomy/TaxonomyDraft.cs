@@ -190,6 +190,12 @@ public sealed record TaxonomyDraft(TaxonomyDefinition Definition, IReadOnlyList<
             throw new DomainException(
                 $"'{into.Name}' does not allow {string.Join(", ", missing)} shapes, which '{source.Name}' has; allow them on '{into.Name}' first.");
         }
+        if (source.ShapeKinds.Contains(ShapeKind.Keypoints) && source.Skeleton is { } skeleton
+            && (into.Skeleton is not { } intoSkeleton || !skeleton.Points.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(intoSkeleton.Points.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase)))
+        {
+            throw new DomainException(
+                $"'{source.Name}' and '{into.Name}' have different keypoint skeletons; give them the same points first, so no keypoint is lost.");
+        }
         var newParent = IsAncestorOrSelf(fromId, intoId) ? source.ParentId : intoId;
         var labels = Definition.Labels
             .Where(l => l.Id != fromId)

@@ -6,7 +6,9 @@ namespace Annotator.Core.Taxonomy;
 /// <summary>What publishing does to one region: its new label and attribute values.</summary>
 /// <param name="LabelId">The label after the migrations.</param>
 /// <param name="Attributes">The attribute values after the migrations (canonical JSON object).</param>
-public sealed record MigratedRegion(Guid LabelId, string Attributes);
+/// <param name="Geometry">For keypoints whose skeleton changed: the points in the new skeleton's order (by point name;
+/// new points unlabeled, removed ones gone); null when the geometry stays.</param>
+public sealed record MigratedRegion(Guid LabelId, string Attributes, string? Geometry = null);
 
 /// <summary>
 /// Carries a region from the published taxonomy to the one being published: merges relabel it and move or drop the
@@ -53,6 +55,15 @@ public sealed class TaxonomyMigrator
                 affected.Add(label.Id);
             }
         }
+        foreach (var label in before.Labels)
+        {
+            var now = _after.GetValueOrDefault(label.Id);
+            var target = _migrations.OfType<MergeLabels>().LastOrDefault(m => m.From == label.Id) is { } merge ? _after.GetValueOrDefault(merge.Into) : now;
+            if (label.Skeleton is { } old && target?.Skeleton is { } next && !old.Points.SequenceEqual(next.Points))
+            {
+                affected.Add(label.Id);
+            }
+        }
         AffectedLabels = affected;
     }
 
@@ -65,7 +76,13 @@ public sealed class TaxonomyMigrator
     public bool ChangesAnnotations => AffectedLabels.Count > 0;
 
     /// <summary>The region's label and attributes after publishing, or null when it stays as it is.</summary>
-    public MigratedRegion? Migrate(Guid labelId, string attributesJson)
+    public MigratedRegion? Migrate(Guid labelId, string attributesJson) => Migrate(labelId, attributesJson, null);
+
+    /// <summary>
+    /// The region's label, attributes and (for keypoints, given <paramref name="keypointsJson"/>) geometry after
+    /// publishing, or null when it stays as it is.
+    /// </summary>
+    public MigratedRegion? Migrate(Guid labelId, string attributesJson, string? keypointsJson)
     {
         if (!AffectedLabels.Contains(labelId))
         {
@@ -113,7 +130,58 @@ public sealed class TaxonomyMigrator
         var allowed = _after.TryGetValue(label, out var final) ? final.Attributes.Select(a => a.Id).ToHashSet() : [];
         allowed.UnionWith(_projectAttributesAfter);
         var result = Write(values.Where(v => allowed.Contains(v.Key)));
-        return label == labelId && result == Canonical(attributesJson) ? null : new MigratedRegion(label, result);
+        var geometry = keypointsJson is not null && _before.GetValueOrDefault(labelId)?.Skeleton is { } from && final?.Skeleton is { } to
+            ? Remap(keypointsJson, from, to)
+            : null;
+        return label == labelId && result == Canonical(attributesJson) && geometry is null
+            ? null
+            : new MigratedRegion(label, result, geometry);
+    }
+
+    /// <summary>Keypoints rearranged from one skeleton's points to another's, by point name; null when nothing moves.</summary>
+    private static string? Remap(string keypointsJson, SkeletonDefinition from, SkeletonDefinition to)
+    {
+        if (from.Points.SequenceEqual(to.Points))
+        {
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(keypointsJson);
+            var points = document.RootElement.GetProperty("points").EnumerateArray().Select(p => p.GetDouble()).ToArray();
+            if (points.Length != 3 * from.Points.Count)
+            {
+                return null;
+            }
+            var index = from.Points.Select((name, i) => (name, i)).ToDictionary(p => p.name.Trim(), p => p.i, StringComparer.OrdinalIgnoreCase);
+            var result = new double[3 * to.Points.Count];
+            for (var j = 0; j < to.Points.Count; j++)
+            {
+                if (index.TryGetValue(to.Points[j].Trim(), out var i))
+                {
+                    result[3 * j] = points[3 * i];
+                    result[3 * j + 1] = points[3 * i + 1];
+                    result[3 * j + 2] = points[3 * i + 2];
+                }
+            }
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream))
+            {
+                writer.WriteStartObject();
+                writer.WriteStartArray("points");
+                foreach (var value in result)
+                {
+                    writer.WriteNumberValue(value);
+                }
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            return Encoding.UTF8.GetString(stream.ToArray());
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null; // stored geometry is canonical; anything else stays as it is
+        }
     }
 
     private bool IsLabelAttribute(Guid labelId, Guid attributeId) =>

@@ -4,6 +4,7 @@ using Annotator.Web.Accounts;
 using Annotator.Web.Api;
 using Annotator.Web.Components;
 using Annotator.Web.Data;
+using Annotator.Web.Guidelines;
 using Annotator.Web.Images;
 using Annotator.Web.Live;
 using Annotator.Web.Projects;
@@ -28,6 +29,7 @@ public static partial class HostingExtensions
         builder.Services.AddAnnotatorData(options);
         builder.Services.AddAnnotatorAccounts(options);
         builder.Services.AddAnnotatorImages();
+        builder.Services.AddAnnotatorGuidelines();
         builder.Services.AddAnnotatorProjects();
         builder.Services.AddAnnotatorWorkspace();
         builder.Services.Configure<LiveOptions>(section.GetSection("Live"));
@@ -94,6 +96,7 @@ public static partial class HostingExtensions
         app.MapStaticAssets();
         app.MapImageEndpoints();
         app.MapTaxonomyEndpoints();
+        app.MapGuidelineEndpoints();
         app.MapAccountEndpoints();
         app.MapHub<AnnotationsHub>(AnnotationsHub.Path);
         // Our own Content-Security-Policy (SecurityHeaders) already says frame-ancestors 'none'; Blazor's narrower header

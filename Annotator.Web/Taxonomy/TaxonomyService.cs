@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Annotator.Core;
 using Annotator.Core.Accounts;
 using Annotator.Core.Annotations;
+using Annotator.Core.Geometry;
 using Annotator.Core.Taxonomy;
 using Annotator.Core.Taxonomy.Interchange;
 using Annotator.Web.Data;
@@ -256,8 +257,8 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
             {
                 var affected = migrator.AffectedLabels.ToList();
                 var rows = await RegionsOf(db, projectId, affected).Where(r => !r.IsDeleted)
-                    .Select(r => new { r.LabelId, r.Attributes }).ToListAsync(cancellationToken);
-                regions = rows.Count(r => migrator.Migrate(r.LabelId, r.Attributes) is not null);
+                    .Select(r => new { r.LabelId, r.Attributes, r.Kind, r.Geometry }).ToListAsync(cancellationToken);
+                regions = rows.Count(r => migrator.Migrate(r.LabelId, r.Attributes, r.Kind == ShapeKind.Keypoints ? r.Geometry : null) is not null);
             }
         }
         var changes = TaxonomyDiff.Between(previous?.Definition ?? new TaxonomyDefinition(), content.Definition, content.Migrations);
@@ -461,14 +462,15 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
             var images = await db.Images.Where(i => imageIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
             foreach (var region in regions.OrderBy(r => r.AnnotationSetId).ThenBy(r => r.Id))
             {
-                if (migrator.Migrate(region.LabelId, region.Attributes) is not { } result)
+                var keypoints = region.Kind == ShapeKind.Keypoints ? region.Geometry : null;
+                if (migrator.Migrate(region.LabelId, region.Attributes, keypoints) is not { } result)
                 {
                     continue;
                 }
                 var baseRevision = region.Revision;
                 var labelChanged = result.LabelId != region.LabelId;
                 var attributesChanged = result.Attributes != region.Attributes;
-                region.Migrate(result.LabelId, result.Attributes, versionId, now, userId);
+                region.Migrate(result.LabelId, result.Attributes, versionId, now, userId, result.Geometry);
                 if (region.IsDeleted)
                 {
                     continue; // carried along quietly, so a restore brings back a valid label; nobody sees it
@@ -479,7 +481,8 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
                 var sequence = image.TakeSequenceNumber();
                 set.Advance(sequence);
                 var op = new UpdateRegionOp(Guid.NewGuid(), region.Id, baseRevision,
-                    new RegionChanges(LabelId: labelChanged ? result.LabelId : null, Attributes: attributesChanged || labelChanged ? result.Attributes : null));
+                    new RegionChanges(Geometry: result.Geometry, LabelId: labelChanged ? result.LabelId : null,
+                        Attributes: attributesChanged || labelChanged ? result.Attributes : null));
                 db.OperationLog.Add(new OperationLogEntry(image.Id, sequence, userId, op.OpId, op.Type, OperationJson.Serialize(op), now, set.Id));
             }
             await db.SaveChangesAsync(cancellationToken);

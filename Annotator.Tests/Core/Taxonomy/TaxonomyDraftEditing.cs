@@ -290,4 +290,42 @@ public sealed class TaxonomyDraftEditing
         Assert.Equal("2", Assert.IsType<MapAttributeValues>(back[1]).Values[0].From);
         Assert.Empty(TaxonomyDraft.MigrationsFromJson(""));
     }
+
+    [Fact]
+    public void ASkeletonChangeRearrangesKeypointsByPointName()
+    {
+        var hand = Guid.NewGuid();
+        var before = TaxonomyDraft.From(new TaxonomyDefinition
+        {
+            Labels =
+            [
+                new LabelDefinition
+                {
+                    Id = hand, Name = "hand", ShapeKinds = [ShapeKind.Keypoints],
+                    Skeleton = new SkeletonDefinition { Points = ["wrist", "thumb", "index"], Edges = [[0, 1], [0, 2]] },
+                },
+            ],
+        });
+        // "thumb" goes, "pinky" comes, "index" moves first.
+        var draft = before.UpdateLabel(hand, l => l with
+        {
+            Skeleton = new SkeletonDefinition { Points = ["index", "wrist", "pinky"], Edges = [[1, 0], [1, 2]] },
+        });
+        var migrator = new TaxonomyMigrator(before.Definition, draft.Definition, draft.Migrations);
+        Assert.Contains(hand, migrator.AffectedLabels);
+        var moved = migrator.Migrate(hand, "{}", """{"points":[10,20,2,30,40,1,50,60,2]}""")!;
+        Assert.Equal("""{"points":[50,60,2,10,20,2,0,0,0]}""", moved.Geometry);
+        Assert.Equal(hand, moved.LabelId);
+        // Without a skeleton change keypoints stay as they are.
+        Assert.Null(new TaxonomyMigrator(before.Definition, before.Definition, []).Migrate(hand, "{}", """{"points":[1,1,2,2,2,2,3,3,2]}"""));
+        // Merging keypoint labels needs the same points, so none is lost.
+        var withOther = draft.AddLabel(Guid.NewGuid(), "paw");
+        var paw = withOther.Definition.Labels.Single(l => l.Name == "paw").Id;
+        withOther = withOther.UpdateLabel(paw, l => l with
+        {
+            ShapeKinds = [ShapeKind.Keypoints], Skeleton = new SkeletonDefinition { Points = ["wrist", "claw"] },
+        });
+        var refused = Assert.Throws<DomainException>(() => withOther.Merge(hand, paw, []));
+        Assert.Equal("'hand' and 'paw' have different keypoint skeletons; give them the same points first, so no keypoint is lost.", refused.Message);
+    }
 }

@@ -49,6 +49,8 @@ public sealed partial class LabelingWorkspace
     private string? _skipReason;
     private string _tool = "select";
     private Guid? _labelId;
+    /// <summary>Whether the guide panel (project and label guidelines) is open beside the canvas.</summary>
+    private bool _guideOpen;
     private readonly Dictionary<Guid, RegionItem> _regions = [];
     /// <summary>The revision at which regions were deleted, so a late message cannot bring one back.</summary>
     private readonly Dictionary<Guid, int> _deletedAt = [];
