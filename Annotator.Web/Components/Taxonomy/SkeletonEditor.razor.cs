@@ -80,6 +80,8 @@ public sealed partial class SkeletonEditor : IAsyncDisposable
     private IJSObjectReference? _module;
     private IJSObjectReference? _canvas;
     private DotNetObjectReference<SkeletonEditor>? _self;
+    /// <summary>Set by <see cref="DisposeAsync"/>, which can run while the first render still waits for the module.</summary>
+    private bool _disposed;
 
     /// <summary>The state the drawing last got (so it is sent only when it changed).</summary>
     private string? _drawn;
@@ -161,9 +163,23 @@ public sealed partial class SkeletonEditor : IAsyncDisposable
             if (firstRender)
             {
                 _self = DotNetObjectReference.Create(this);
-                _module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/taxonomy/skeleton-editor.js");
+                var module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/taxonomy/skeleton-editor.js");
+                if (_disposed)
+                {
+                    // Gone while the module loaded (another label selected at once): _self is disposed, attach nothing.
+                    await module.DisposeAsync();
+                    return;
+                }
+                _module = module;
                 _drawn = StateJson();
-                _canvas = await _module.InvokeAsync<IJSObjectReference>("attach", _svg, _self, _drawn);
+                var canvas = await _module.InvokeAsync<IJSObjectReference>("attach", _svg, _self, _drawn);
+                if (_disposed)
+                {
+                    await canvas.InvokeVoidAsync("dispose");
+                    await canvas.DisposeAsync();
+                    return;
+                }
+                _canvas = canvas;
             }
             else if (_canvas is not null && !_answering && StateJson() is var json && json != _drawn)
             {
@@ -492,6 +508,7 @@ public sealed partial class SkeletonEditor : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         try
         {
             if (_canvas is not null)
