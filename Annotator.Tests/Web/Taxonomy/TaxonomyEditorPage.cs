@@ -26,6 +26,7 @@ public sealed class TaxonomyEditorPage : BunitContext, IClassFixture<SqliteApp>
         _app = fixture.App;
         this.AddTestServices();
         Services.AddSingleton(_app.Services.GetRequiredService<TaxonomyService>());
+        Services.AddSingleton(_app.Services.GetRequiredService<Annotator.Web.Guidelines.GuidelineAssetService>());
     }
 
     private async Task<int> ProjectAsync(string role)
