@@ -31,7 +31,7 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
     private static async Task<World> BuildAsync()
     {
         TestEnvironment.RequireChromium();
-        var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
+        var app = new AnnotatorFactory(TestDatabase.Sqlite).With("DetailedErrors", "true").UseKestrelOnLoopback();
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var labeler = await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);
         var project = await app.CreateProjectAsync("Street scenes", admin.Id, (labeler.Id, ProjectRole.Labeler));
@@ -70,15 +70,18 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
         await Expect(page.GetByTestId("label-tree")).ToBeVisibleAsync();
     }
 
+    /// <summary>
+    /// Waits until an opened dialog has taken the focus (it focuses its first field a moment after opening; typing
+    /// before that would land in whatever field it focuses).
+    /// </summary>
+    private static async Task DialogFocusedAsync(IPage page) =>
+        await page.WaitForFunctionAsync("() => !!document.querySelector('.mud-dialog')?.contains(document.activeElement)");
+
     private static async Task ShotAsync(IPage page, string name, ILocator? part = null)
     {
         Directory.CreateDirectory(Shots);
-        var close = page.Locator(".mud-snackbar button");
-        for (var i = 0; i < 20 && await close.CountAsync() > 0; i++)
-        {
-            await close.First.ClickAsync();
-            await page.WaitForTimeoutAsync(100);
-        }
+        // Snackbars are hidden for the picture (not closed: the page goes on as it was).
+        await page.EvaluateAsync("() => { const s = document.createElement('style'); s.id = 'shot-style'; s.textContent = '.mud-snackbar { visibility: hidden !important; }'; document.head.appendChild(s); }");
         await page.Mouse.MoveAsync(2, 2);
         await page.WaitForTimeoutAsync(300); // ripples and transitions settle
         var path = Path.Combine(Shots, name + ".png");
@@ -90,6 +93,7 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
         {
             await part.ScreenshotAsync(new() { Path = path });
         }
+        await page.EvaluateAsync("() => document.getElementById('shot-style')?.remove()");
     }
 
     private static string RepositoryRoot()
@@ -104,14 +108,33 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
         throw new InvalidOperationException("The repository root (with Annotator.sln) was not found.");
     }
 
+    /// <summary>Runs the steps; a failure names the errors the browser saw (a circuit's crash, with DetailedErrors).</summary>
+    private static async Task WithBrowserErrorsAsync(BrowserPage browser, Func<Task> steps)
+    {
+        try
+        {
+            await steps();
+        }
+        catch (Exception e) when (!browser.Errors.IsEmpty)
+        {
+            throw new InvalidOperationException($"{e.Message}\nErrors in the browser:\n{string.Join("\n", browser.Errors)}", e);
+        }
+    }
+
     [Fact]
     public async Task AnAdminShapesTheTaxonomyAndPublishesIt()
     {
         await using var world = await BuildAsync();
         await using var browser = await chromium.NewPageAsync(world.App.ServerAddress, 1366, 900);
+        await WithBrowserErrorsAsync(browser, () => ShapeAndPublishAsync(world, browser));
+    }
+
+    private static async Task ShapeAndPublishAsync(World world, BrowserPage browser)
+    {
         var page = browser.Page;
         await SignInAsync(page, "admin@example.com", AnnotatorFactory.Password);
         await page.GotoAsync($"/projects/{world.Project}");
+        await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
         await page.GetByTestId("project-taxonomy").ClickAsync();
         await Expect(page).ToHaveURLAsync(EndsWith($"/projects/{world.Project}/taxonomy"));
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
@@ -157,7 +180,9 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
 
         // 'bike' leaves the options of 'vehicle'/'kind' (there is a label for it now); existing bikes become 'other'.
         await page.GetByTestId("label-row-vehicle").ClickAsync();
+        await Expect(name).ToHaveValueAsync("vehicle");
         await page.GetByTestId("attribute-row-kind").GetByTestId("attribute-edit").ClickAsync();
+        await DialogFocusedAsync(page);
         await page.Locator("textarea[data-testid=attribute-options]").FillAsync("car\ntruck\nbus\nboat\naircraft\nother");
         await page.GetByTestId("attribute-save").ClickAsync();
         await Expect(page.GetByTestId("attribute-dialog")).ToHaveCountAsync(0);
@@ -186,9 +211,11 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
         await Expect(page.GetByTestId("questions")).ToContainTextAsync("Weather");
         await ShotAsync(page, "project");
         await page.GetByTestId("labels-tab").ClickAsync();
+        await Expect(page.GetByTestId("label-tree")).ToBeVisibleAsync();
 
         // A merge previewed (and cancelled): 'vehicle' into 'person', its 'kind' into 'pose'.
         await page.GetByTestId("label-row-vehicle").ClickAsync();
+        await Expect(name).ToHaveValueAsync("vehicle");
         await page.GetByTestId("merge-open").ClickAsync();
         await page.GetByTestId("merge-target").SelectOptionAsync(new SelectOptionValue { Label = "person" });
         await page.GetByTestId("merge-map-kind").SelectOptionAsync(new SelectOptionValue { Label = "'pose'" });
@@ -203,6 +230,7 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
 
         // Publish with a note.
         await page.GetByTestId("publish").ClickAsync();
+        await DialogFocusedAsync(page);
         var changes = page.GetByTestId("publish-changes");
         await Expect(changes).ToContainTextAsync("Added 'bicycle' under 'vehicle'.");
         await Expect(changes).ToContainTextAsync("Renamed 'animal' to 'fauna'.");
@@ -256,6 +284,11 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
     {
         await using var world = await BuildAsync();
         await using var browser = await chromium.NewPageAsync(world.App.ServerAddress);
+        await WithBrowserErrorsAsync(browser, () => ReadOnlyAsync(world, browser));
+    }
+
+    private static async Task ReadOnlyAsync(World world, BrowserPage browser)
+    {
         var page = browser.Page;
         await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
         await page.GotoAsync($"/projects/{world.Project}");
