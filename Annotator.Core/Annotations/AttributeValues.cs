@@ -29,6 +29,50 @@ public static class AttributeValues
     public static string Retain(string attributesJson, IReadOnlyList<AttributeDefinition> definitions) =>
         Rewrite(attributesJson, definitions, "", strict: false);
 
+    /// <summary>
+    /// <paramref name="attributesJson"/> with the default of every attribute that has one and no value yet (a new
+    /// region starts with the taxonomy's defaults). Canonical compact JSON.
+    /// </summary>
+    public static string WithDefaults(string attributesJson, IReadOnlyList<AttributeDefinition> definitions)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        if (!definitions.Any(d => !string.IsNullOrEmpty(d.Default)))
+        {
+            return attributesJson;
+        }
+        using var document = ParseObject(attributesJson);
+        var present = document.RootElement.EnumerateObject()
+            .Where(p => p.Value.ValueKind != JsonValueKind.Null)
+            .Select(p => Guid.TryParse(p.Name, out var id) ? id : Guid.Empty).ToHashSet();
+        var missing = definitions.Where(d => !string.IsNullOrEmpty(d.Default) && !present.Contains(d.Id)).ToList();
+        if (missing.Count == 0)
+        {
+            return attributesJson;
+        }
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                property.WriteTo(writer);
+            }
+            foreach (var definition in missing)
+            {
+                // A default that does not fit is refused when the taxonomy is saved; it never stops a drawing.
+                if (AttributeValues.ProblemWith(definition, definition.Default!) is not null || definition.Default == "null")
+                {
+                    continue;
+                }
+                using var value = JsonDocument.Parse(definition.Default!);
+                writer.WritePropertyName(definition.Id.ToString("D"));
+                value.RootElement.WriteTo(writer);
+            }
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
     /// <summary>The required attributes without a value in <paramref name="attributesJson"/>.</summary>
     public static IReadOnlyList<AttributeDefinition> MissingRequired(string attributesJson,
         IReadOnlyList<AttributeDefinition> definitions)

@@ -73,7 +73,9 @@ public sealed class OperationValidator(TaxonomyDefinition taxonomy, int imageWid
         }
         EnsureAllows(label, region.Kind);
         var geometry = NormalizeGeometry(region.Kind, region.Geometry, label);
-        var attributes = AttributeValues.Normalize(region.Attributes, AttributesOf(label), label.Name);
+        // A new region starts with the taxonomy's defaults for what it does not set; a restored one keeps what it had.
+        var given = target is null ? AttributeValues.WithDefaults(region.Attributes, AttributesOf(label)) : region.Attributes;
+        var attributes = AttributeValues.Normalize(given, AttributesOf(label), label.Name);
         return create with { Region = region with { Geometry = geometry, Attributes = attributes } };
     }
 

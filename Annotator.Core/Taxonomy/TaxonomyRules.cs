@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Annotator.Core.Annotations;
 using Annotator.Core.Geometry;
@@ -202,18 +201,7 @@ internal static partial class TaxonomyRules
     }
 
     /// <summary>What is wrong with an attribute's default (JSON text), or null when it fits.</summary>
-    public static string? DefaultProblem(AttributeDefinition attribute, string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.ValueKind == JsonValueKind.Null ? null : AttributeValues.Problem(attribute, document.RootElement);
-        }
-        catch (JsonException)
-        {
-            return "it is not valid JSON.";
-        }
-    }
+    public static string? DefaultProblem(AttributeDefinition attribute, string json) => AttributeValues.ProblemWith(attribute, json);
 
     private static void CheckQuestions(IReadOnlyList<QuestionDefinition> questions, List<string> problems)
     {

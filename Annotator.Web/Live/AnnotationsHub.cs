@@ -32,6 +32,12 @@ public sealed class AnnotationsHub(
     /// <summary>Server → client: the caller's access changed (the reason, in words).</summary>
     public const string AccessChangedMessage = "accessChanged";
 
+    /// <summary>
+    /// Server → client: a new taxonomy version of the project of a joined image was published (the notice JSON:
+    /// projectId, versionId, number, by, changes, regionsChanged). Regions it relabeled arrive by catching up.
+    /// </summary>
+    public const string TaxonomyChangedMessage = "taxonomyChanged";
+
     /// <inheritdoc />
     public override async Task OnConnectedAsync()
     {
@@ -58,7 +64,7 @@ public sealed class AnnotationsHub(
             ?? throw new HubException($"Image {imageId} does not exist or you are not a member of its project.");
         var group = FeedTopics.EditKey(imageId, snapshot.Context.SetOwnerId);
         await Groups.AddToGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
-        registry.Joined(Context.ConnectionId, imageId, group);
+        registry.Joined(Context.ConnectionId, imageId, group, snapshot.Context.Image.ProjectId);
         // An operation committed between reading the snapshot and joining the group reached neither: if the set moved
         // on meanwhile, read it again (from now on every operation arrives as a message).
         var now = await annotations.CatchUpAsync(Context.User!, imageId, snapshot.LastSequence, Context.ConnectionAborted);

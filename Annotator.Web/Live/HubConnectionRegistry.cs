@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Claims;
 using Annotator.Web.Accounts;
 using Annotator.Web.Workspace;
@@ -22,6 +23,7 @@ public sealed class HubConnectionRegistry(
     private readonly ConcurrentDictionary<string, Connection> _connections = new();
     private readonly Dictionary<string, UserEntry> _users = [];
     private readonly Lock _gate = new();
+    private readonly Dictionary<int, IDisposable> _taxonomyWatches = [];
 
     /// <summary>Connections on this node (for tests and metrics).</summary>
     public int Count => _connections.Count;
@@ -64,12 +66,55 @@ public sealed class HubConnectionRegistry(
         }
     }
 
-    /// <summary>Records that the connection joined an image's group.</summary>
-    public void Joined(string connectionId, int imageId, string group)
+    /// <summary>
+    /// Records that the connection joined an image's group, and watches the image's project for new taxonomy versions
+    /// (<c>taxonomyChanged</c> goes to every connection here with an image of that project joined).
+    /// </summary>
+    public void Joined(string connectionId, int imageId, string group, int projectId)
     {
-        if (_connections.TryGetValue(connectionId, out var connection))
+        if (!_connections.TryGetValue(connectionId, out var connection))
         {
-            connection.Groups[imageId] = group;
+            return;
+        }
+        connection.Projects[imageId] = projectId;
+        connection.Groups[imageId] = group;
+        lock (_gate)
+        {
+            if (!_taxonomyWatches.ContainsKey(projectId))
+            {
+                _taxonomyWatches[projectId] = feed.Subscribe(FeedTopics.Taxonomy, projectId.ToString(CultureInfo.InvariantCulture),
+                    message => OnTaxonomyPublishedAsync(projectId, message));
+            }
+        }
+    }
+
+    private string[] WatchersOf(int projectId) =>
+        [.. _connections.Where(c => c.Value.Groups.Keys.Any(image => c.Value.Projects.TryGetValue(image, out var p) && p == projectId))
+            .Select(c => c.Key)];
+
+    private async Task OnTaxonomyPublishedAsync(int projectId, FeedEnvelope message)
+    {
+        var targets = WatchersOf(projectId);
+        if (targets.Length == 0)
+        {
+            // Nobody here follows the project any more: stop watching it (a join meanwhile has set its group first, so
+            // looking again under the lock sees it).
+            lock (_gate)
+            {
+                if (WatchersOf(projectId).Length == 0 && _taxonomyWatches.Remove(projectId, out var watch))
+                {
+                    watch.Dispose();
+                }
+            }
+            return;
+        }
+        try
+        {
+            await hub.Clients.Clients(targets).SendAsync(AnnotationsHub.TaxonomyChangedMessage, message.Payload);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not tell hub connections of project {ProjectId} about a new taxonomy version.", projectId);
         }
     }
 
@@ -144,6 +189,8 @@ public sealed class HubConnectionRegistry(
     private sealed record Connection(ClaimsPrincipal User, HubCaller Caller)
     {
         public ConcurrentDictionary<int, string> Groups { get; } = new();
+
+        public ConcurrentDictionary<int, int> Projects { get; } = new();
     }
 
     private sealed record UserEntry(IDisposable Subscription)

@@ -307,4 +307,26 @@ public sealed class OperationValidatorValidate
     {
         Assert.Equal("This question is not in the project's taxonomy.", Refusal(new AnswerOp(Guid.NewGuid(), Guid.NewGuid(), "null")));
     }
+
+    [Fact]
+    public void ANewRegionStartsWithTheAttributeDefaultsAndARestoredOneKeepsItsValues()
+    {
+        var taxonomy = _taxonomy with
+        {
+            ProjectAttributes = [_taxonomy.ProjectAttributes[0] with { Default = "true" }],
+            Labels = [.. _taxonomy.Labels.Select(l => l.Id == _person.Id ? l with { Attributes = [l.Attributes[0] with { Default = "\"standing\"" }] } : l)],
+        };
+        var validator = new OperationValidator(taxonomy, 800, 600);
+
+        var created = (CreateRegionOp)validator.Validate(new CreateRegionOp(Guid.NewGuid(), Data(_person.Id)), null);
+        Assert.Equal($$"""{"{{_pose}}":"standing","{{_occluded}}":true}""", created.Region.Attributes);
+        var chosen = (CreateRegionOp)validator.Validate(new CreateRegionOp(Guid.NewGuid(), Data(_person.Id, attributes: $$"""{"{{_pose}}":"sitting"}""")), null);
+        Assert.Equal($$"""{"{{_pose}}":"sitting","{{_occluded}}":true}""", chosen.Region.Attributes);
+
+        var data = Data(_person.Id);
+        var region = Existing(data);
+        region.Delete(Now);
+        var restored = (CreateRegionOp)validator.Validate(new CreateRegionOp(Guid.NewGuid(), data), region);
+        Assert.Equal("{}", restored.Region.Attributes);
+    }
 }

@@ -50,6 +50,33 @@ public abstract class AnnotationsHubAccess<TApp>(TApp fixture) where TApp : AppF
     }
 
     [Fact]
+    public async Task ANewTaxonomyVersionIsPushedToConnectionsFollowingTheProject()
+    {
+        var world = await HubWorld.BuildAsync(App);
+        var following = await App.MintApiTokenAsync(world.Ann, "following");
+        await using var joined = await HubClient.ConnectAsync(App.ServerAddress, following.Secret);
+        await using var idle = await HubClient.ConnectAsync(App.ServerAddress, following.Secret);
+        var pushed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var strayed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        joined.Connection.On<string>(AnnotationsHub.TaxonomyChangedMessage, json => pushed.TrySetResult(json));
+        idle.Connection.On<string>(AnnotationsHub.TaxonomyChangedMessage, json => strayed.TrySetResult(json));
+        await joined.JoinAsync(world.Image);
+
+        var admin = TestPrincipals.For(world.Admin, AppRoles.Admin);
+        var taxonomies = App.Services.GetRequiredService<Annotator.Web.Taxonomy.TaxonomyService>();
+        var state = (await taxonomies.LoadAsync(admin, world.Project))!;
+        var animal = world.Taxonomy.Labels.Single(l => l.Name == "animal").Id;
+        var saved = await taxonomies.SaveDraftAsync(admin, world.Project, state.Working.UpdateLabel(animal, l => l with { Name = "creature" }), null);
+        await taxonomies.PublishAsync(admin, world.Project, "", saved.Revision);
+
+        using var notice = JsonDocument.Parse(await pushed.Task.WaitAsync(HubClient.DefaultTimeout));
+        Assert.Equal(2, notice.RootElement.GetProperty("number").GetInt32());
+        Assert.Contains("Renamed 'animal' to 'creature'.", notice.RootElement.GetProperty("changes").EnumerateArray().Select(c => c.GetString()));
+        await Task.Delay(300);
+        Assert.False(strayed.Task.IsCompleted, "A connection that joined no image of the project was told.");
+    }
+
+    [Fact]
     public async Task ASignedInBrowserCookieDoesNotOpenTheHub()
     {
         var world = await HubWorld.BuildAsync(App);
