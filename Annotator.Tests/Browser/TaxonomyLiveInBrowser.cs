@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
@@ -19,7 +18,7 @@ namespace Annotator.Tests.Browser;
 /// </summary>
 public sealed class TaxonomyLiveInBrowser(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
-    private sealed record World(AnnotatorFactory App, BrowserPage Labeler, BrowserPage Admin, ClaimsPrincipal AdminUser, int Project, int Image,
+    private sealed record World(AnnotatorFactory App, BrowserPage Labeler, BrowserPage Admin, int Project, int Image,
         TaxonomyDefinition Taxonomy) : IAsyncDisposable
     {
         public Guid Label(string name) => Taxonomy.Labels.Single(l => l.Name == name).Id;
@@ -60,7 +59,7 @@ public sealed class TaxonomyLiveInBrowser(ChromiumFixture chromium) : IClassFixt
         await labelerPage.Page.GotoAsync($"/projects/{project}/images/{image}");
         await Expect(labelerPage.Page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
         await Expect(labelerPage.Page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
-        return new World(app, labelerPage, adminPage, adminUser, project, image, taxonomy);
+        return new World(app, labelerPage, adminPage, project, image, taxonomy);
     }
 
     /// <summary>The label ids of the regions the canvas shows, sorted.</summary>
@@ -76,13 +75,32 @@ public sealed class TaxonomyLiveInBrowser(ChromiumFixture chromium) : IClassFixt
         await Expect(page.GetByTestId("label-vehicle")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("label-animal")).ToBeVisibleAsync();
 
-        var taxonomies = world.App.Services.GetRequiredService<TaxonomyService>();
-        var state = (await taxonomies.LoadAsync(world.AdminUser, world.Project))!;
-        var draft = state.Working
-            .UpdateLabel(world.Label("vehicle"), l => l with { Name = "automobile", Color = "#00a0a0" })
-            .Merge(world.Label("animal"), world.Label("person"), []);
-        var saved = await taxonomies.SaveDraftAsync(world.AdminUser, world.Project, draft, state.Draft?.Revision);
-        await taxonomies.PublishAsync(world.AdminUser, world.Project, "Cars are automobiles; animals count as persons", saved.Revision);
+        // The admin, in another browser, renames 'vehicle' and merges 'animal' into 'person' in the editor, and publishes.
+        var admin = world.Admin.Page;
+        await admin.GotoAsync($"/projects/{world.Project}/taxonomy");
+        await Expect(admin.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
+        var name = admin.Locator("input[data-testid=label-name]");
+        await admin.GetByTestId("label-row-vehicle").ClickAsync();
+        await Expect(name).ToHaveValueAsync("vehicle");
+        await name.FillAsync("automobile");
+        await name.PressAsync("Tab");
+        await Expect(admin.GetByTestId("label-row-automobile")).ToBeVisibleAsync();
+        await admin.GetByTestId("label-row-animal").ClickAsync();
+        await Expect(name).ToHaveValueAsync("animal");
+        await admin.GetByTestId("merge-open").ClickAsync();
+        await admin.GetByTestId("merge-target").SelectOptionAsync(new SelectOptionValue { Label = "person" });
+        await admin.GetByTestId("merge-confirm").ClickAsync();
+        await Expect(admin.GetByTestId("merge-dialog")).ToHaveCountAsync(0);
+        await Expect(admin.GetByTestId("label-row-animal")).ToHaveCountAsync(0);
+        await admin.GetByTestId("save-draft").ClickAsync();
+        await Expect(admin.GetByTestId("editor-status")).ToHaveTextAsync("Draft of version 2 · saved");
+        // Nothing reaches the labeler before publishing.
+        await Expect(page.GetByTestId("label-vehicle")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("taxonomy-notice")).ToHaveCountAsync(0);
+        await admin.GetByTestId("publish").ClickAsync();
+        await admin.Locator("textarea[data-testid=publish-note]").FillAsync("Cars are automobiles; animals count as persons");
+        await admin.GetByTestId("publish-confirm").ClickAsync();
+        await Expect(admin.Locator(".mud-snackbar").Filter(new() { HasText = "Published version 2." })).ToBeVisibleAsync();
 
         var notice = page.GetByTestId("taxonomy-notice");
         await Expect(notice).ToContainTextAsync("published taxonomy version 2");
