@@ -72,7 +72,7 @@ public sealed record TaxonomyDraft(TaxonomyDefinition Definition, IReadOnlyList<
             Id = id,
             Name = Guard.RequiredText(name, "The label name", TaxonomyRules.MaxNameLength),
             ParentId = parentId,
-            Color = Palette[Definition.Labels.Count % Palette.Count],
+            Color = FreeColors(1)[0],
         };
         return this with { Definition = Definition with { Labels = [.. Definition.Labels, label] } };
     }
@@ -227,13 +227,14 @@ public sealed record TaxonomyDraft(TaxonomyDefinition Definition, IReadOnlyList<
         }
         var labels = Definition.Labels.ToList();
         var index = labels.FindIndex(l => l.Id == fromId);
+        var colors = FreeColors(parts.Count);
         var created = parts.Select((part, i) => source with
         {
             Id = part.Id,
             Name = Guard.RequiredText(part.Name, "The name of each new label", TaxonomyRules.MaxNameLength),
             Hotkey = null,
             Deprecated = false,
-            Color = Palette[(labels.Count + i) % Palette.Count],
+            Color = colors[i],
             SplitInto = [],
         }).ToList();
         labels[index] = source with { Deprecated = true, Hotkey = null, SplitInto = [.. parts.Select(p => p.Id)] };
@@ -255,6 +256,17 @@ public sealed record TaxonomyDraft(TaxonomyDefinition Definition, IReadOnlyList<
         }
         var kept = Migrations.Where(m => m is not MapAttributeValues map || map.AttributeId != attributeId);
         return this with { Migrations = values.Count == 0 ? [.. kept] : [.. kept, new MapAttributeValues(attributeId, values)] };
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> palette colours no label has yet, in palette order (once all are taken, the palette
+    /// again from the start), so a new label never looks like an existing one while the palette lasts.
+    /// </summary>
+    public IReadOnlyList<string> FreeColors(int count)
+    {
+        var used = Definition.Labels.Select(l => l.Color.ToLowerInvariant()).ToHashSet();
+        var free = Palette.Where(c => !used.Contains(c)).ToList();
+        return [.. Enumerable.Range(0, count).Select(i => i < free.Count ? free[i] : Palette[(i - free.Count) % Palette.Count])];
     }
 
     /// <summary>The problems that stop this draft from being published (see <see cref="TaxonomyDefinition.Validate"/>).</summary>

@@ -195,6 +195,11 @@ public sealed class TaxonomyDraftEditing
         Assert.False(new TaxonomyMigrator(Draft().Definition, draft.Definition, draft.Migrations).ChangesAnnotations);
         Assert.Throws<DomainException>(() => draft.Deprecate(Car, false));
         Assert.Throws<DomainException>(() => Draft().Split(Car, [(sedan, "sedan")]));
+        // New labels get colours no label had.
+        var colors = Draft().Definition.Labels.Select(l => l.Color).ToHashSet();
+        Assert.DoesNotContain(draft.Label(sedan).Color, colors);
+        Assert.DoesNotContain(draft.Label(suv).Color, colors);
+        Assert.NotEqual(draft.Label(sedan).Color, draft.Label(suv).Color);
         var changes = TaxonomyDiff.Between(Draft().Definition, draft.Definition, draft.Migrations);
         Assert.Contains(changes, c => c.Text == "Split 'car' into 'sedan' and 'suv': its regions wait to be relabeled.");
         Assert.DoesNotContain(changes, c => c.Kind is TaxonomyChangeKind.LabelAdded or TaxonomyChangeKind.LabelDeprecated);

@@ -121,17 +121,6 @@ public static class LabelMoves
         return name;
     }
 
-    /// <summary>
-    /// The first palette colour no label has yet (the draft's own choice goes by the number of labels, which repeats
-    /// the colours of the demo taxonomy), or null when every one is taken.
-    /// </summary>
-    public static string? FreeColour(TaxonomyDefinition definition)
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        var used = definition.Labels.Select(l => l.Color).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return TaxonomyDraft.Palette.FirstOrDefault(c => !used.Contains(c));
-    }
-
     private static (LabelDefinition Label, int Index, int Count) Place(TaxonomyDraft draft, Guid id)
     {
         ArgumentNullException.ThrowIfNull(draft);

@@ -193,9 +193,8 @@ public sealed partial class TaxonomyEditor
     private void AddLabel(Guid? parentId)
     {
         var id = Guid.NewGuid();
-        if (Apply(d => LabelMoves.FreeColour(d.Definition) is { } colour
-                ? d.AddLabel(id, LabelMoves.NewName(d, parentId), parentId).UpdateLabel(id, l => l with { Color = colour })
-                : d.AddLabel(id, LabelMoves.NewName(d, parentId), parentId)))
+        // The draft gives a new label a palette colour no label has yet.
+        if (Apply(d => d.AddLabel(id, LabelMoves.NewName(d, parentId), parentId)))
         {
             _selectedId = id;
             _justAdded = id;
