@@ -115,7 +115,12 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
         var name = await db.Projects.Where(p => p.Id == projectId).Select(p => p.Name).FirstAsync(cancellationToken);
         var versions = await VersionsAsync(db, projectId, cancellationToken);
         var published = versions.FirstOrDefault(v => v.IsPublished);
-        var draft = versions.FirstOrDefault(v => !v.IsPublished);
+        // An unpublished draft is the admins' work in progress; members see what is in effect.
+        var draft = permission.IsAdmin ? versions.FirstOrDefault(v => !v.IsPublished) : null;
+        if (!permission.IsAdmin)
+        {
+            versions = [.. versions.Where(v => v.IsPublished)];
+        }
         TaxonomyDefinition? publishedDefinition = null;
         if (published is not null)
         {
@@ -318,12 +323,12 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
     public async Task<IReadOnlyList<TaxonomyChange>> DiffAsync(ClaimsPrincipal user, int projectId, int fromNumber, int toNumber,
         CancellationToken cancellationToken = default)
     {
-        _ = await access.ForProjectAsync(user, projectId, cancellationToken)
+        var permission = await access.ForProjectAsync(user, projectId, cancellationToken)
             ?? throw new DomainException("This project does not exist or you are not a member of it.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (low, high) = fromNumber <= toNumber ? (fromNumber, toNumber) : (toNumber, fromNumber);
         var rows = await db.TaxonomyVersions.AsNoTracking()
-            .Where(v => v.ProjectId == projectId && v.Number >= low && v.Number <= high)
+            .Where(v => v.ProjectId == projectId && v.Number >= low && v.Number <= high && (permission.IsAdmin || v.PublishedAt != null))
             .OrderBy(v => v.Number).ToListAsync(cancellationToken);
         var older = rows.FirstOrDefault(v => v.Number == low) ?? throw new DomainException($"There is no version {low}.");
         var newer = rows.FirstOrDefault(v => v.Number == high) ?? throw new DomainException($"There is no version {high}.");
@@ -334,10 +339,11 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
     /// <summary>The definition of version <paramref name="number"/> (null: the newest published one).</summary>
     public async Task<TaxonomyDefinition> DefinitionAsync(ClaimsPrincipal user, int projectId, int? number, CancellationToken cancellationToken = default)
     {
-        _ = await access.ForProjectAsync(user, projectId, cancellationToken)
+        var permission = await access.ForProjectAsync(user, projectId, cancellationToken)
             ?? throw new DomainException("This project does not exist or you are not a member of it.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.TaxonomyVersions.AsNoTracking().Where(v => v.ProjectId == projectId);
+        // The draft is the admins' work in progress: members read published versions only.
+        var query = db.TaxonomyVersions.AsNoTracking().Where(v => v.ProjectId == projectId && (permission.IsAdmin || v.PublishedAt != null));
         query = number is { } n ? query.Where(v => v.Number == n) : query.Where(v => v.PublishedAt != null).OrderByDescending(v => v.Number);
         var document = await query.Select(v => v.Document).FirstOrDefaultAsync(cancellationToken)
             ?? throw new DomainException(number is null ? "No taxonomy version is published yet." : $"There is no version {number}.");

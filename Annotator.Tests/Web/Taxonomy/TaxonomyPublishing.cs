@@ -228,6 +228,13 @@ public abstract class TaxonomyPublishing<TApp>(TApp fixture) where TApp : AppFix
         var loaded = (await Taxonomies.LoadAsync(world.Admin, world.Project))!;
         Assert.Contains(loaded.Working.Definition.Labels, l => l.Name == "fish");
         Assert.Equal(second.Revision, loaded.Draft!.Revision);
+        // The draft is the admins' work in progress: a labeler sees what is in effect, and cannot read the draft.
+        var labelerView = (await Taxonomies.LoadAsync(world.Labeler, world.Project))!;
+        Assert.Null(labelerView.Draft);
+        Assert.DoesNotContain(labelerView.Working.Definition.Labels, l => l.Name == "fish");
+        Assert.Equal([1], labelerView.Versions.Select(v => v.Number));
+        await Assert.ThrowsAsync<DomainException>(() => Taxonomies.DiffAsync(world.Labeler, world.Project, 1, 2));
+        await Assert.ThrowsAsync<DomainException>(() => Taxonomies.DefinitionAsync(world.Labeler, world.Project, 2));
         await Taxonomies.DiscardDraftAsync(world.Admin, world.Project);
         var discarded = await Assert.ThrowsAsync<DomainException>(() =>
             Taxonomies.SaveDraftAsync(world.Admin, world.Project, loaded.Working, second.Revision));
