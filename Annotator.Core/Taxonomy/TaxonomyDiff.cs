@@ -231,7 +231,7 @@ public static class TaxonomyDiff
         }
         if (old.Kind != now.Kind)
         {
-            parts.Add($"now {now.Kind} (was {old.Kind})");
+            parts.Add($"now {AttributeKindNames.ToWords(now.Kind)} (was {AttributeKindNames.ToWords(old.Kind)})");
         }
         var added = now.Options.Except(old.Options).ToList();
         var removed = old.Options.Except(now.Options).ToList();

@@ -181,7 +181,7 @@ public sealed record TaxonomyDraft(TaxonomyDefinition Definition, IReadOnlyList<
             if (target.Kind != attribute.Kind)
             {
                 throw new DomainException(
-                    $"'{attribute.Name}' ({Words(attribute.Kind)}) cannot go into '{target.Name}' ({Words(target.Kind)}); map it to an attribute of the same kind or drop it.");
+                    $"'{attribute.Name}' ({AttributeKindNames.ToWords(attribute.Kind)}) cannot go into '{target.Name}' ({AttributeKindNames.ToWords(target.Kind)}); map it to an attribute of the same kind or drop it.");
             }
         }
         if (!source.ShapeKinds.All(into.ShapeKinds.Contains))
@@ -274,15 +274,6 @@ public sealed record TaxonomyDraft(TaxonomyDefinition Definition, IReadOnlyList<
 
     private TaxonomyDraft WithLabels(IEnumerable<LabelDefinition> labels) =>
         this with { Definition = Definition with { Labels = [.. labels] } };
-
-    private static string Words(AttributeKind kind) => kind switch
-    {
-        AttributeKind.SingleSelect => "single select",
-        AttributeKind.MultiSelect => "multi select",
-        AttributeKind.Checkbox => "checkbox",
-        AttributeKind.Number => "number",
-        _ => "text",
-    };
 
     private static void CheckJson(string json)
     {

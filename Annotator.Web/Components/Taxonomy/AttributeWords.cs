@@ -8,14 +8,7 @@ namespace Annotator.Web.Components.Taxonomy;
 public static class AttributeWords
 {
     /// <summary>"single select", "number"…</summary>
-    public static string Kind(AttributeKind kind) => kind switch
-    {
-        AttributeKind.SingleSelect => "single select",
-        AttributeKind.MultiSelect => "multi select",
-        AttributeKind.Checkbox => "checkbox",
-        AttributeKind.Number => "number",
-        _ => "text",
-    };
+    public static string Kind(AttributeKind kind) => AttributeKindNames.ToWords(kind);
 
     /// <summary>Whether the kind has options.</summary>
     public static bool IsSelect(AttributeKind kind) => kind is AttributeKind.SingleSelect or AttributeKind.MultiSelect;
