@@ -74,11 +74,12 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
         Assert.True(ann.MoveCursor(new PresencePoint(120.5, 80)));
         var region = Guid.NewGuid();
         ann.Select([region]);
-        await EventuallyAsync(() => bob.Peers() is [{ Cursor: not null, Selection.Count: 1 }], "Ann's pointer and selection on B");
+        // State first, then the callback: wait for both.
+        await EventuallyAsync(() => bob.Peers() is [{ Cursor: not null, Selection.Count: 1 }] && Volatile.Read(ref bobChanges) > 0,
+            "Ann's pointer and selection on B, and Bob told");
         var peer = Assert.Single(bob.Peers());
         Assert.Equal(new PresencePoint(120.5, 80), peer.Cursor);
         Assert.Equal([region], peer.Selection);
-        Assert.True(Volatile.Read(ref bobChanges) > 0);
 
         clock.Advance(TimeSpan.FromMilliseconds(200));
         Assert.True(ann.MoveCursor(null));
