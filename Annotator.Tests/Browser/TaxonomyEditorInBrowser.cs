@@ -280,6 +280,55 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
     }
 
     [Fact]
+    public async Task KeysUndoRedoAndSaveTheDraft()
+    {
+        await using var world = await BuildAsync();
+        await using var browser = await chromium.NewPageAsync(world.App.ServerAddress, 1366, 900);
+        await WithBrowserErrorsAsync(browser, () => KeysAsync(world, browser));
+        browser.AssertNoErrors();
+    }
+
+    private static async Task KeysAsync(World world, BrowserPage browser)
+    {
+        var page = browser.Page;
+        await SignInAsync(page, "admin@example.com", AnnotatorFactory.Password);
+        await OpenEditorAsync(page, world.Project);
+        var rows = page.Locator("[role=treeitem]");
+        await Expect(rows).ToHaveCountAsync(3);
+        var status = page.GetByTestId("editor-status");
+
+        // Ctrl+Z and Ctrl+Shift+Z / Ctrl+Y outside text fields undo and redo the draft's edits.
+        await page.GetByTestId("add-label").ClickAsync();
+        await Expect(page.GetByTestId("label-row-New label")).ToBeVisibleAsync();
+        await page.GetByTestId("label-row-person").ClickAsync();
+        await page.Keyboard.PressAsync("Control+z");
+        await Expect(rows).ToHaveCountAsync(3);
+        await Expect(status).ToHaveTextAsync("Version 1 is published · edits start a draft");
+        await page.Keyboard.PressAsync("Control+Shift+Z");
+        await Expect(page.GetByTestId("label-row-New label")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Control+z");
+        await Expect(rows).ToHaveCountAsync(3);
+        await page.Keyboard.PressAsync("Control+y");
+        await Expect(page.GetByTestId("label-row-New label")).ToBeVisibleAsync();
+        await Expect(status).ToHaveTextAsync("Unsaved changes");
+
+        // In a text field Ctrl+Z is the field's own; Ctrl+S commits what was typed and saves the draft.
+        await page.GetByTestId("label-row-New label").ClickAsync();
+        var name = page.Locator("input[data-testid=label-name]");
+        await Expect(name).ToHaveValueAsync("New label");
+        await name.FillAsync("bicycle");
+        await name.PressAsync("Control+z");
+        await Expect(rows).ToHaveCountAsync(4);
+        await name.FillAsync("bicycle");
+        await name.PressAsync("Control+s");
+        await Expect(status).ToHaveTextAsync("Draft of version 2 · saved");
+        await Expect(page.GetByTestId("label-row-bicycle")).ToBeVisibleAsync();
+        await using var db = await world.App.NewDbContextAsync();
+        var draft = await db.TaxonomyVersions.AsNoTracking().SingleAsync(v => v.ProjectId == world.Project && v.PublishedAt == null);
+        Assert.Contains(draft.Definition.Labels, l => l.Name == "bicycle");
+    }
+
+    [Fact]
     public async Task ALabelerSeesTheTaxonomyReadOnly()
     {
         await using var world = await BuildAsync();

@@ -6,6 +6,7 @@ using Annotator.Web.Taxonomy;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace Annotator.Web.Components.Pages.Projects;
@@ -15,7 +16,7 @@ namespace Annotator.Web.Components.Pages.Projects;
 /// <see cref="TaxonomyDraft"/> (the old one goes on the undo stack), the model's problems are shown as it changes, and
 /// Save, Discard and Publish go to <see cref="TaxonomyService"/>. Admins edit; other members see it read-only.
 /// </summary>
-public sealed partial class TaxonomyEditor
+public sealed partial class TaxonomyEditor : IAsyncDisposable
 {
     private const int UndoDepth = 200;
 
@@ -45,6 +46,12 @@ public sealed partial class TaxonomyEditor
     [Inject] private TaxonomyService Service { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private IJSRuntime JS { get; set; } = default!;
+
+    /// <summary>The keyboard shortcuts (js/taxonomy/editor-keys.js), attached once the page is editable.</summary>
+    private IJSObjectReference? _keys;
+    private DotNetObjectReference<TaxonomyEditor>? _self;
+    private bool _disposed;
 
     /// <summary>The project (from the route).</summary>
     [Parameter]
@@ -99,6 +106,92 @@ public sealed partial class TaxonomyEditor
         _user = (await AuthState).User;
         await LoadAsync();
         _loadedProjectId = ProjectId;
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (_self is not null || _state is not { CanEdit: true })
+        {
+            return;
+        }
+        _self = DotNetObjectReference.Create(this);
+        try
+        {
+            await using var module = await JS.InvokeAsync<IJSObjectReference?>("import", "./js/taxonomy/editor-keys.js");
+            _keys = module is null ? null : await module.InvokeAsync<IJSObjectReference>("attach", _self);
+        }
+        catch (JSDisconnectedException)
+        {
+            return; // the tab is gone
+        }
+        if (_disposed && _keys is not null)
+        {
+            await DisposeKeysAsync();
+        }
+    }
+
+    /// <summary>Ctrl+Z outside text fields.</summary>
+    [JSInvokable]
+    public void KeyUndo()
+    {
+        if (_state is { CanEdit: true } && !_busy)
+        {
+            Undo();
+            StateHasChanged();
+        }
+    }
+
+    /// <summary>Ctrl+Shift+Z or Ctrl+Y outside text fields.</summary>
+    [JSInvokable]
+    public void KeyRedo()
+    {
+        if (_state is { CanEdit: true } && !_busy)
+        {
+            Redo();
+            StateHasChanged();
+        }
+    }
+
+    /// <summary>Ctrl+S: saves the draft when there is something to save and nothing stops it (the problems are listed).</summary>
+    [JSInvokable]
+    public async Task KeySave()
+    {
+        if (_state is not { CanEdit: true } || _busy)
+        {
+            return;
+        }
+        if (Dirty && Problems.Count > 0)
+        {
+            Refused("The draft has problems (listed above); fix them, then save.");
+        }
+        await SaveAsync();
+        StateHasChanged();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        await DisposeKeysAsync();
+        _self?.Dispose();
+    }
+
+    private async Task DisposeKeysAsync()
+    {
+        if (Interlocked.Exchange(ref _keys, null) is not { } keys)
+        {
+            return;
+        }
+        try
+        {
+            await keys.InvokeVoidAsync("dispose");
+            await keys.DisposeAsync();
+        }
+        catch (JSDisconnectedException)
+        {
+            // The tab closed first: its listener went with it.
+        }
     }
 
     /// <summary>Loads everything afresh: the saved draft (or the published version), no undo history.</summary>
