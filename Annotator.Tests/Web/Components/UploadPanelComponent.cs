@@ -10,6 +10,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.JSInterop;
 
 namespace Annotator.Tests.Web.Components;
 
@@ -95,6 +96,59 @@ public sealed class UploadPanelComponent : BunitContext
         Assert.All(rows, r => Assert.Contains("refused", r.ClassList));
         Assert.Contains("The connection to the server was lost.", rows[0].TextContent);
         Assert.Contains("SVG files are not accepted.", rows[1].TextContent);
+    }
+
+    [Fact]
+    public async Task LeftBeforeItsScriptLoadedItAttachesNothing()
+    {
+        // The user clicks away from the project page while upload.js is still loading (a busy server, a slow link).
+        var runtime = new SlowImport("./js/upload.js");
+        Services.AddSingleton<IJSRuntime>(runtime);
+        var cut = RenderPanel();
+        Assert.True(cut.Find("[data-testid=file-input]").HasAttribute("disabled"));
+        await DisposeComponentsAsync();
+
+        var module = new RecordingModule();
+        runtime.Loaded.SetResult(module);
+
+        // Before the fix the panel went on to attach with its disposed reference, which ended the whole circuit.
+        await module.Disposed.Task.WaitAsync(TimeSpan.FromSeconds(5), Xunit.TestContext.Current.CancellationToken);
+        Assert.Empty(module.Calls);
+    }
+
+    /// <summary>JS whose import of one module waits until the test says it loaded; anything else answers at once.</summary>
+    private sealed class SlowImport(string path) : IJSRuntime
+    {
+        public TaskCompletionSource<IJSObjectReference> Loaded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args) =>
+            identifier == "import" && args is [string p] && p == path
+                ? new ValueTask<TValue>(Loaded.Task.ContinueWith(t => (TValue)t.Result, TaskScheduler.Default))
+                : ValueTask.FromResult(default(TValue)!);
+    }
+
+    /// <summary>A loaded module that records what is called on it.</summary>
+    private sealed class RecordingModule : IJSObjectReference
+    {
+        public List<string> Calls { get; } = [];
+
+        public TaskCompletionSource Disposed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args)
+        {
+            Calls.Add(identifier);
+            return ValueTask.FromResult(default(TValue)!);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Disposed.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
     }
 
     // xunit disposes asynchronously when it can; remove the image store the panel's services created either way.

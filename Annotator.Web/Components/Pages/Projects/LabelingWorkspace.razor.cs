@@ -94,6 +94,9 @@ public sealed partial class LabelingWorkspace
     /// <summary>Why the user lost access while the page was open (null: they did not).</summary>
     private string? _lostAccess;
 
+    /// <summary>Set by <see cref="DisposeAsync"/>, which can run while a render still waits for the canvas module.</summary>
+    private bool _disposed;
+
     private RegionItem? SelectedRegion =>
         _selected.Count == 1 && _regions.TryGetValue(_selected.First(), out var region) ? region : null;
 
@@ -150,9 +153,21 @@ public sealed partial class LabelingWorkspace
         }
         _canvasStale = false;
         await DisposeCanvasAsync();
-        _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/workspace/bridge.js");
+        var module = _module ?? await JS.InvokeAsync<IJSObjectReference>("import", "./js/workspace/bridge.js");
+        if (_disposed)
+        {
+            // The user moved on while the module loaded: open nothing (the page's elements are gone).
+            await module.DisposeAsync();
+            return;
+        }
+        _module = module;
         _bridge = DotNetObjectReference.Create(new CanvasBridge(this, _snapshot.Context.Image.Id));
         _canvas = await _module.InvokeAsync<IJSObjectReference>("open", _host, _saveStatus, _bridge, CanvasOptions(_snapshot));
+        if (_disposed)
+        {
+            await DisposeCanvasAsync();
+            return;
+        }
         await CallAsync("setTool", _tool);
         if (_labelId is { } label)
         {
@@ -512,6 +527,7 @@ public sealed partial class LabelingWorkspace
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         _feedSubscription?.Dispose();
         _accessSubscription?.Dispose();
         _taxonomySubscription?.Dispose();

@@ -119,13 +119,17 @@ public sealed partial class TaxonomyEditor : IAsyncDisposable
         try
         {
             await using var module = await JS.InvokeAsync<IJSObjectReference?>("import", "./js/taxonomy/editor-keys.js");
-            _keys = module is null ? null : await module.InvokeAsync<IJSObjectReference>("attach", _self);
+            if (_disposed || module is null)
+            {
+                return; // the user moved on while the module loaded: _self is disposed, attach nothing
+            }
+            _keys = await module.InvokeAsync<IJSObjectReference>("attach", _self);
         }
         catch (JSDisconnectedException)
         {
             return; // the tab is gone
         }
-        if (_disposed && _keys is not null)
+        if (_disposed)
         {
             await DisposeKeysAsync();
         }
