@@ -5,13 +5,14 @@ using Annotator.Core.Taxonomy;
 using Annotator.Web.Taxonomy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Annotator.Bench;
 
 /// <summary>
 /// Publishing a taxonomy version that merges a label used by 50,000 regions (with an attribute mapped): the preview the
 /// admin sees before confirming, and the publish itself, which relabels every region as a logged, sequenced operation
-/// in one transaction. SQLite, on the real app's services.
+/// in one transaction. SQLite (and PostgreSQL with ANNOTATOR_BENCH_POSTGRES), on the real app's services.
 /// </summary>
 internal static class TaxonomyBenchmark
 {
@@ -20,13 +21,30 @@ internal static class TaxonomyBenchmark
 
     private const int Images = 500;
 
+    /// <summary>Runs on SQLite, then on PostgreSQL too when ANNOTATOR_BENCH_POSTGRES holds an admin connection string.</summary>
     public static async Task RunAsync(int regions, CancellationToken cancellationToken)
     {
+        await RunAsync(regions, null, cancellationToken);
+        if (Environment.GetEnvironmentVariable("ANNOTATOR_BENCH_POSTGRES") is { Length: > 0 } postgres)
+        {
+            await RunAsync(regions, postgres, cancellationToken);
+        }
+    }
+
+    private static async Task RunAsync(int regions, string? postgresAdmin, CancellationToken cancellationToken)
+    {
         var root = Path.Combine(Path.GetTempPath(), "annotator-bench", "taxonomy-" + Guid.NewGuid().ToString("N")[..12]);
-        Console.WriteLine($"== taxonomy: merge a label used by {regions:N0} regions on {Images} images, SQLite, temp {root}");
+        var database = postgresAdmin is null ? null : "annotator_bench_" + Guid.NewGuid().ToString("N")[..12];
+        Console.WriteLine($"== taxonomy: merge a label used by {regions:N0} regions on {Images} images, {(database is null ? "SQLite" : "PostgreSQL")}, temp {root}");
         try
         {
-            await using var app = await BenchApp.StartAsync(Path.Combine(root, "data"));
+            var settings = new Dictionary<string, string?>();
+            if (database is not null)
+            {
+                settings["Annotator:Database:Provider"] = "Postgres";
+                settings["Annotator:Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = database }.ToString();
+            }
+            await using var app = await BenchApp.StartAsync(Path.Combine(root, "data"), settings);
             var admin = await app.CreateAdminAsync("bench@example.org");
             var project = await app.CreateProjectAsync("Taxonomy benchmark", admin.Id);
             var taxonomy = DemoTaxonomy.Create();
@@ -39,7 +57,7 @@ internal static class TaxonomyBenchmark
                 await db.SaveChangesAsync(cancellationToken);
                 versionId = version.Id;
             }
-            await GridBenchmark.SeedAsync(app, project, admin.Id, Images, cancellationToken);
+            await SeedImagesAsync(app, project, admin.Id, cancellationToken);
             var vehicle = taxonomy.Labels.Single(l => l.Name == "vehicle");
             var person = taxonomy.Labels.Single(l => l.Name == "person");
             var kind = vehicle.Attributes.Single(a => a.Name == "kind").Id;
@@ -75,6 +93,14 @@ internal static class TaxonomyBenchmark
         }
         finally
         {
+            if (database is not null)
+            {
+                NpgsqlConnection.ClearAllPools();
+                await using var connection = new NpgsqlConnection(postgresAdmin);
+                await connection.OpenAsync(CancellationToken.None);
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync(CancellationToken.None);
+            }
             try
             {
                 Directory.Delete(root, recursive: true);
@@ -84,6 +110,20 @@ internal static class TaxonomyBenchmark
                 // A file still held open; the temp folder is cleaned up by the OS eventually.
             }
         }
+    }
+
+    /// <summary>The image rows (no files: publishing never opens them), through EF so that both databases take them.</summary>
+    private static async Task SeedImagesAsync(BenchApp app, int projectId, string userId, CancellationToken cancellationToken)
+    {
+        await using var db = await app.NewDbContextAsync();
+        var now = DateTime.UtcNow;
+        for (var i = 0; i < Images; i++)
+        {
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(((long)projectId << 32) | (uint)i)));
+            db.Images.Add(new Annotator.Core.Images.Image(projectId, $"IMG_{i:D6}.jpg", sha, sha, Annotator.Core.Images.ImageFormat.Jpeg, 200_000,
+                1155, 866, userId, now));
+        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static async Task SeedRegionsAsync(BenchApp app, int projectId, string userId, int versionId, Guid vehicle, Guid person,

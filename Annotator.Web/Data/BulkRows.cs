@@ -165,6 +165,8 @@ public sealed class BulkRows<T> : IAsyncDisposable
         _batch = null;
         await using (batch)
         {
+            // Every command has the same text: PostgreSQL parses and plans it once per connection, not once per row.
+            await batch.PrepareAsync(cancellationToken);
             await batch.ExecuteNonQueryAsync(cancellationToken);
             _affected += batch.BatchCommands.Sum(c => c.RecordsAffected);
         }
