@@ -385,7 +385,8 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
     /// <summary>
     /// Reads a taxonomy file and fits it onto <paramref name="current"/> (the editor's draft): labels with the same
     /// place and name keep their ids and annotations; labels the file lacks that regions use are kept, deprecated, with
-    /// a note; unused ones go. Nothing is saved.
+    /// a note; unused ones go; the draft's pending merges, splits and value mappings stay where the file still has what
+    /// they need (<see cref="TaxonomyAdoption.CarryOver"/>), each kept or dropped one a note. Nothing is saved.
     /// </summary>
     /// <exception cref="DomainException">Not an admin, or the file is malformed, hostile or too big (the message says which).</exception>
     public async Task<ImportedTaxonomy> ImportAsync(ClaimsPrincipal user, int projectId, TaxonomyDraft current, TaxonomyFormat format,
@@ -413,7 +414,18 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
             var count = usage[missing.Id];
             allNotes.Add($"'{missing.Name}' is not in the file but {count} region{(count == 1 ? " uses" : "s use")} it: kept, deprecated.");
         }
-        var draft = new TaxonomyDraft(adopted with { Labels = labels }, []);
+        // Pending merges, splits and value mappings of the draft stay where the file still has their labels.
+        Dictionary<Guid, string> names;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var published = await NewestPublishedAsync(db, projectId, cancellationToken);
+            names = (published?.Definition.Labels ?? []).Concat(current.Definition.Labels).Concat(labels)
+                .GroupBy(l => l.Id).ToDictionary(g => g.Key, g => g.Last().Name);
+        }
+        var (carried, migrations, migrationNotes) = TaxonomyAdoption.CarryOver(current.Migrations, adopted with { Labels = labels },
+            id => names.GetValueOrDefault(id, "a removed label"));
+        allNotes.AddRange(migrationNotes);
+        var draft = new TaxonomyDraft(carried, migrations);
         var problems = draft.Validate();
         if (problems.Count > 0)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
+using Annotator.Core.Taxonomy;
 using Annotator.Core.Taxonomy.Interchange;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Api;
@@ -89,6 +90,51 @@ public sealed class TaxonomyFiles(SqliteApp fixture) : IClassFixture<SqliteApp>
         // The draft publishes: the person label keeps its annotations, animal's region is flagged.
         var published = await service.PublishAsync(world.AdminPrincipal, world.Project, "Imported from Label Studio", result.Revision);
         Assert.Equal(2, published.Number);
+    }
+
+    [Fact]
+    public async Task AnImportKeepsThePendingMergeOfALabelTheFileLacksAndPublishingStillRelabels()
+    {
+        var world = await BuildAsync();
+        var service = App.Services.GetRequiredService<TaxonomyService>();
+        var state = (await service.LoadAsync(world.AdminPrincipal, world.Project))!;
+        var labels = state.Working.Definition.Labels;
+        var vehicle = labels.Single(l => l.Name == "vehicle").Id;
+        var person = labels.Single(l => l.Name == "person").Id;
+        var region = Guid.NewGuid();
+        var created = await App.Services.GetRequiredService<AnnotationService>().ApplyJsonAsync(world.LabelerPrincipal, world.Image,
+            $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"create","region":{"id":"{{{region}}}","labelId":"{{{vehicle}}}","kind":"box","geometry":{"x":10,"y":20,"w":30,"h":40},"attributes":{},"zOrder":0,"hidden":false,"locked":false}}""");
+        Assert.True(created.Ok, created.Error);
+        var merged = state.Working.Merge(vehicle, person, []);
+        await service.SaveDraftAsync(world.AdminPrincipal, world.Project, merged, null);
+        const string WithoutVehicle = """
+            <View>
+              <Image name="image" value="$image"/>
+              <RectangleLabels name="label" toName="image">
+                <Label value="person" background="#ff0000"/>
+                <Label value="animal" background="#00ff00"/>
+              </RectangleLabels>
+            </View>
+            """;
+        // Version 1 as our JSON has 'vehicle' under its id: it comes back as itself, so its merge goes.
+        var version1 = await world.Admin.Http.GetStringAsync($"/api/projects/{world.Project}/taxonomy?version=1");
+        var dropped = await service.ImportAsync(world.AdminPrincipal, world.Project, merged, TaxonomyFormat.Annotator, version1);
+        Assert.Empty(dropped.Draft.Migrations);
+        Assert.Contains("The pending merge of 'vehicle' into 'person' is dropped: the file has 'vehicle'.", dropped.Notes);
+        Assert.Contains(dropped.Draft.Definition.Labels, l => l.Id == vehicle);
+
+        var response = await world.Admin.ImportTaxonomyAsync(world.Project, WithoutVehicle, "labelstudio");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = (await response.Content.ReadFromJsonAsync<TaxonomyImportResponse>(ApiClient.Json))!;
+        Assert.Contains("The pending merge of 'vehicle' into 'person' is kept.", result.Notes);
+        var draft = (await service.LoadAsync(world.AdminPrincipal, world.Project))!.Working;
+        var merge = Assert.IsType<MergeLabels>(Assert.Single(draft.Migrations));
+        Assert.Equal((vehicle, person), (merge.From, merge.Into));
+
+        var published = await service.PublishAsync(world.AdminPrincipal, world.Project, "Imported over a merge", result.Revision);
+        Assert.Equal(1, published.Regions);
+        await using var db = await App.NewDbContextAsync();
+        Assert.Equal(person, await db.Regions.Where(r => r.Id == region).Select(r => r.LabelId).SingleAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
