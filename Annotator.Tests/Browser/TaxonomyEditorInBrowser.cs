@@ -296,6 +296,7 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
         var rows = page.Locator("[role=treeitem]");
         await Expect(rows).ToHaveCountAsync(3);
         var status = page.GetByTestId("editor-status");
+        await Expect(page.Locator("[data-keys=ready]")).ToHaveCountAsync(1);
 
         // Ctrl+Z and Ctrl+Shift+Z / Ctrl+Y outside text fields undo and redo the draft's edits.
         await page.GetByTestId("add-label").ClickAsync();

@@ -132,7 +132,9 @@ public sealed partial class TaxonomyEditor : IAsyncDisposable
         if (_disposed)
         {
             await DisposeKeysAsync();
+            return;
         }
+        StateHasChanged(); // data-keys="ready": the shortcuts work from now on
     }
 
     /// <summary>Ctrl+Z outside text fields.</summary>
