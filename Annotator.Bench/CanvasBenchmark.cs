@@ -233,7 +233,7 @@ internal static class CanvasBenchmark
             await using (var scope = app.Services.CreateAsyncScope())
             {
                 projectId = await scope.ServiceProvider.GetRequiredService<ProjectService>()
-                    .CreateAsync(user, "Canvas benchmark", "10,000 shapes per image", cancellationToken);
+                    .CreateAsync(user, "Canvas benchmark", "10,000 shapes per image", cancellationToken: cancellationToken);
             }
             var clock = Stopwatch.StartNew();
             var boxesImage = await IngestAsync(app, projectId, admin.Id, root, "boxes.jpg", seed: 1, cancellationToken);

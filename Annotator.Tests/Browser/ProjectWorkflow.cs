@@ -58,6 +58,35 @@ public sealed class ProjectWorkflow(ChromiumFixture chromium) : IClassFixture<Ch
     }
 
     [Fact]
+    public async Task ANewProjectStartsFromTheChosenTaxonomyTemplate()
+    {
+        TestEnvironment.RequireChromium();
+        await using var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
+        await using var browser = await chromium.NewPageAsync(app.ServerAddress);
+        var page = browser.Page;
+        await CompleteSetupAsync(page);
+
+        await Expect(page.GetByTestId("new-project")).ToBeEnabledAsync();
+        await page.GetByTestId("new-project").ClickAsync();
+        await Expect(page.GetByTestId("project-name")).ToBeFocusedAsync();
+        await page.GetByTestId("project-name").FillAsync("Poses");
+        await Expect(page.GetByTestId("template-starter")).ToBeCheckedAsync();
+        await page.GetByTestId("template-coco-keypoints").CheckAsync();
+        await Expect(page.GetByTestId("template-starter")).Not.ToBeCheckedAsync();
+        var shots = Path.Combine(Path.GetTempPath(), "annotator-screenshots", "projects");
+        Directory.CreateDirectory(shots);
+        await page.Locator(".mud-dialog").ScreenshotAsync(new() { Path = Path.Combine(shots, "new-project-template.png") });
+        await page.GetByTestId("create-project").ClickAsync();
+
+        await Expect(page.GetByTestId("project-title")).ToHaveTextAsync("Poses");
+        await page.GetByTestId("project-taxonomy").ClickAsync();
+        await Expect(page.GetByTestId("editor-status")).ToHaveTextAsync("Version 1 is published · edits start a draft");
+        await Expect(page.Locator("[role=treeitem]")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("label-row-person")).ToBeVisibleAsync();
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task NonMemberSeesNotFoundForAnotherProject()
     {
         TestEnvironment.RequireChromium();

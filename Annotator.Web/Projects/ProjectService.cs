@@ -124,12 +124,16 @@ public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFacto
     }
 
     /// <summary>
-    /// Creates a project (admins only); the creator becomes a reviewer of it. It starts with the starter taxonomy
-    /// (person with the COCO skeleton, animal, vehicle) published as version 1, so it can be labeled at once.
+    /// Creates a project (admins only); the creator becomes a reviewer of it. It starts with the taxonomy of
+    /// <paramref name="template"/> (a <see cref="TaxonomyTemplates"/> key; the starter — person with the COCO
+    /// skeleton, animal, vehicle — when null) published as version 1, so it can be labeled at once.
     /// </summary>
-    public async Task<int> CreateAsync(ClaimsPrincipal user, string name, string? description, CancellationToken cancellationToken = default)
+    /// <exception cref="DomainException">The name is missing or too long, or there is no such template; nothing is created.</exception>
+    public async Task<int> CreateAsync(ClaimsPrincipal user, string name, string? description, string? template = null,
+        CancellationToken cancellationToken = default)
     {
         var userId = RequireAdmin(user);
+        var start = TaxonomyTemplates.Get(template);
         var project = new Project(name, description, userId, clock.GetUtcNow().UtcDateTime);
         project.SetMember(userId, ProjectRole.Reviewer);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -137,8 +141,8 @@ public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFacto
         db.Projects.Add(project);
         await db.SaveChangesAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var taxonomy = new TaxonomyVersion(project.Id, 1, DemoTaxonomy.Create(), now);
-        taxonomy.Publish("Starter taxonomy.", now);
+        var taxonomy = new TaxonomyVersion(project.Id, 1, start.Create(), now);
+        taxonomy.Publish(start.Key == TaxonomyTemplates.DefaultKey ? "Starter taxonomy." : $"Started from the '{start.Name}' template.", now);
         db.TaxonomyVersions.Add(taxonomy);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

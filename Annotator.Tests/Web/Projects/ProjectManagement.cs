@@ -7,6 +7,7 @@ using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Data;
 using Annotator.Web.Projects;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotator.Tests.Web.Projects;
@@ -41,6 +42,29 @@ public abstract class ProjectManagement<TApp>(TApp fixture) where TApp : AppFixt
         Assert.Equal(("Traffic 2026", "cars and bikes", true), (archived!.Name, archived.Description, archived.IsArchived));
         Assert.False(restored!.IsArchived);
         Assert.DoesNotContain(await Projects.ListAsync(asAdmin, includeArchived: false), p => p.Id == id && p.IsArchived);
+    }
+
+    [Fact]
+    public async Task ANewProjectStartsFromTheChosenTemplateAndAnUnknownOneCreatesNothing()
+    {
+        var (_, asAdmin) = await AdminAsync();
+
+        var id = await Projects.CreateAsync(asAdmin, "Poses", null, "coco-keypoints");
+
+        await using (var db = await App.NewDbContextAsync())
+        {
+            var version = await db.TaxonomyVersions.SingleAsync(v => v.ProjectId == id, TestContext.Current.CancellationToken);
+            Assert.True(version.IsPublished);
+            Assert.Equal((1, "Started from the 'COCO keypoints' template."), (version.Number, version.ChangeNote));
+            Assert.Equal(17, Assert.Single(version.Definition.Labels).Skeleton!.Points.Count);
+        }
+        var name = "Nothing " + Guid.NewGuid().ToString("N")[..8];
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Projects.CreateAsync(asAdmin, name, null, "imagenet"));
+        Assert.StartsWith("There is no taxonomy template 'imagenet'", refused.Message, StringComparison.Ordinal);
+        await using (var db = await App.NewDbContextAsync())
+        {
+            Assert.False(await db.Projects.AnyAsync(p => p.Name == name, TestContext.Current.CancellationToken));
+        }
     }
 
     [Fact]
