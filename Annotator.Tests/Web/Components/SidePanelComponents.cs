@@ -4,6 +4,7 @@ using Annotator.Core.Geometry;
 using Annotator.Core.Taxonomy;
 using Annotator.Web.Components.Labeling;
 using Bunit;
+using Microsoft.AspNetCore.Components.Web;
 
 namespace Annotator.Tests.Web.Components;
 
@@ -31,6 +32,30 @@ public sealed class SidePanelComponents : BunitContext
         Assert.Equal("true", cut.Find("[data-testid=label-person]").GetAttribute("aria-selected"));
         cut.Find("[data-testid=label-vehicle]").Click();
         Assert.Equal([Vehicle.Id], picked);
+    }
+
+    [Fact]
+    public void ManyLabelsGetAFilterWhoseEnterPicksTheFirstMatch()
+    {
+        var picked = new List<Guid>();
+        var coco = TaxonomyTemplates.Get("coco-objects").Create().Labels;
+        var cut = Render<LabelPalette>(p => p.Add(c => c.Labels, coco).Add(c => c.OnPick, id => picked.Add(id)));
+        Assert.Equal(80, cut.FindAll("[role=option]").Count);
+
+        var filter = cut.Find("[data-testid=label-filter]");
+        Assert.Equal("Filter 80 labels…", filter.GetAttribute("placeholder"));
+        filter.Input("CA");
+        Assert.Equal(["car", "cat", "suitcase", "carrot", "cake"], cut.FindAll("[role=option] .name").Select(n => n.TextContent));
+        cut.Find("[data-testid=label-filter]").KeyDown(new KeyboardEventArgs { Key = "Enter" });
+        Assert.Equal([coco.Single(l => l.Name == "car").Id], picked);
+        Assert.Equal(80, cut.FindAll("[role=option]").Count);
+
+        cut.Find("[data-testid=label-filter]").Input("unicorn");
+        Assert.Equal("No label matches 'unicorn'.", cut.Find("[data-testid=label-filter-none]").TextContent);
+        cut.Find("[data-testid=label-filter]").KeyDown(new KeyboardEventArgs { Key = "Escape" });
+        Assert.Equal(80, cut.FindAll("[role=option]").Count);
+        // A few labels need no filter.
+        Assert.Empty(Render<LabelPalette>(p => p.Add(c => c.Labels, Taxonomy.Labels)).FindAll("[data-testid=label-filter]"));
     }
 
     [Fact]
