@@ -54,8 +54,11 @@ public sealed class SidePanelComponents : BunitContext
         Assert.Equal("No label matches 'unicorn'.", cut.Find("[data-testid=label-filter-none]").TextContent);
         cut.Find("[data-testid=label-filter]").KeyDown(new KeyboardEventArgs { Key = "Escape" });
         Assert.Equal(80, cut.FindAll("[role=option]").Count);
-        // A few labels need no filter.
+        // A few labels need no filter; none are said to be missing.
         Assert.Empty(Render<LabelPalette>(p => p.Add(c => c.Labels, Taxonomy.Labels)).FindAll("[data-testid=label-filter]"));
+        var empty = Render<LabelPalette>(p => p.Add(c => c.Labels, Array.Empty<LabelDefinition>()));
+        Assert.Equal("No labels yet: an admin adds them in the project's taxonomy editor.", empty.Find("[data-testid=no-labels]").TextContent);
+        Assert.Empty(empty.FindAll("[data-testid=label-filter-none]"));
     }
 
     [Fact]
