@@ -3,6 +3,7 @@ using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Images;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using static Annotator.Tests.Browser.BrowserSteps;
 using static Microsoft.Playwright.Assertions;
 
@@ -13,6 +14,16 @@ public sealed class ProjectWorkflow(ChromiumFixture chromium) : IClassFixture<Ch
 {
     private static readonly string[] GoodFiles = ["horse.png", "coins.png", "rocket.jpg", "chelsea.png"];
 
+    /// <summary>Opens the New project dialog from the project list; returns its name field (focused).</summary>
+    private static async Task<ILocator> OpenNewProjectAsync(IPage page)
+    {
+        await Expect(page.GetByTestId("new-project")).ToBeEnabledAsync();
+        await page.GetByTestId("new-project").ClickAsync();
+        var name = page.GetByTestId("project-name");
+        await Expect(name).ToBeFocusedAsync();
+        return name;
+    }
+
     [Fact]
     public async Task SetupThenUploadShowsThumbnails()
     {
@@ -22,10 +33,7 @@ public sealed class ProjectWorkflow(ChromiumFixture chromium) : IClassFixture<Ch
         var page = browser.Page;
         await CompleteSetupAsync(page);
 
-        await Expect(page.GetByTestId("new-project")).ToBeEnabledAsync();
-        await page.GetByTestId("new-project").ClickAsync();
-        var name = page.GetByTestId("project-name");
-        await Expect(name).ToBeFocusedAsync();
+        var name = await OpenNewProjectAsync(page);
         await Expect(name).ToHaveAttributeAsync("aria-invalid", "false");
         await name.FillAsync("Field photos");
         await page.GetByTestId("create-project").ClickAsync();
@@ -66,10 +74,7 @@ public sealed class ProjectWorkflow(ChromiumFixture chromium) : IClassFixture<Ch
         var page = browser.Page;
         await CompleteSetupAsync(page);
 
-        await Expect(page.GetByTestId("new-project")).ToBeEnabledAsync();
-        await page.GetByTestId("new-project").ClickAsync();
-        await Expect(page.GetByTestId("project-name")).ToBeFocusedAsync();
-        await page.GetByTestId("project-name").FillAsync("Poses");
+        await (await OpenNewProjectAsync(page)).FillAsync("Poses");
         await Expect(page.GetByTestId("template-starter")).ToBeCheckedAsync();
         await page.GetByTestId("template-coco-keypoints").CheckAsync();
         await Expect(page.GetByTestId("template-starter")).Not.ToBeCheckedAsync();
