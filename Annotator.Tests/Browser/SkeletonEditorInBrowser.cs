@@ -104,6 +104,8 @@ public sealed partial class SkeletonEditorInBrowser(ChromiumFixture chromium) : 
         cut.Find("[data-testid=mode-move]").Click();
         await SyncAsync(page, bunit, cut);
         await ClickPointAsync(page, "left_wrist");
+        // The drawing shows the state .NET answered with: once it is selected there, the component has it too.
+        await Expect(page.Locator("g.point.selected[data-name=left_wrist]")).ToHaveCountAsync(1);
         await SyncAsync(page, bunit, cut);
         await Expect(page.Locator("tr.selected td.name input")).ToHaveValueAsync("left_wrist");
 

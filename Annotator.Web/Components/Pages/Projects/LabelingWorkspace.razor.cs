@@ -97,6 +97,9 @@ public sealed partial class LabelingWorkspace
     /// <summary>Set by <see cref="DisposeAsync"/>, which can run while a render still waits for the canvas module.</summary>
     private bool _disposed;
 
+    /// <summary>One side-panel edit at a time (see <see cref="SubmitFromPanelAsync"/>).</summary>
+    private readonly SemaphoreSlim _panelEdits = new(1, 1);
+
     private RegionItem? SelectedRegion =>
         _selected.Count == 1 && _regions.TryGetValue(_selected.First(), out var region) ? region : null;
 
@@ -257,13 +260,25 @@ public sealed partial class LabelingWorkspace
     }
 
     /// <summary>An operation made in the side panel: apply it and show the result on the canvas.</summary>
+    /// <summary>
+    /// Commits an edit made in the side panel. Panel edits go one at a time, in the order they were made: two quick
+    /// ticks of one question are two answers, and the second (built on the first) must not commit before it.
+    /// </summary>
     private async Task SubmitFromPanelAsync(EditOperation operation)
     {
-        var outcome = await Session.SubmitAsync(await UserAsync(), ImageId, OperationJson.Serialize(operation));
-        Track(outcome);
-        if (outcome.Ok)
+        await _panelEdits.WaitAsync();
+        try
         {
-            await CallAsync("applyCommitted", outcome.ToJson());
+            var outcome = await Session.SubmitAsync(await UserAsync(), ImageId, OperationJson.Serialize(operation));
+            Track(outcome);
+            if (outcome.Ok)
+            {
+                await CallAsync("applyCommitted", outcome.ToJson());
+            }
+        }
+        finally
+        {
+            _panelEdits.Release();
         }
     }
 
