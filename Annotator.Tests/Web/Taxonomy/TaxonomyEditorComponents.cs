@@ -450,6 +450,8 @@ public sealed class TaxonomyEditorComponents : BunitContext
         panel.Find("input[data-testid=label-color]").Change("#ABCDEF");
         panel.Find("input[data-testid=label-color]").Change("teal");
 
+        // The hex field is a MudTextField: it hands its value on asynchronously.
+        panel.WaitForAssertion(() => Assert.Contains("#rrggbb", panel.Markup));
         Assert.Equal(2, changed.Count);
         Assert.Contains(Annotator.Core.Geometry.ShapeKind.Keypoints, changed[0].ShapeKinds);
         Assert.Same(DemoTaxonomy.CocoPerson, changed[0].Skeleton);
