@@ -54,6 +54,8 @@ public sealed class ApiTokenProfilePage : BunitContext, IClassFixture<SqliteApp>
         page.WaitForAssertion(() => Assert.Contains("No tokens yet.", page.Find("[data-testid=tokens]").TextContent));
 
         page.Find("input[data-testid=token-name]").Change("nightly import");
+        // A MudTextField hands its value on asynchronously: create only once the page has it.
+        page.WaitForAssertion(() => Assert.Equal("nightly import", page.Find("input[data-testid=token-name]").GetAttribute("value")));
         page.Find("button[data-testid=token-create]").Click();
 
         page.WaitForAssertion(() => Assert.StartsWith("ann_", page.Find("input[data-testid=token-secret]").GetAttribute("value")));
