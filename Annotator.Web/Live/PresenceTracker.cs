@@ -27,8 +27,15 @@ public sealed class PresenceTracker : IAsyncDisposable
     /// <summary>Viewers on another node are forgotten when that node has not published them for this long.</summary>
     public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(30);
 
-    /// <summary>Pointer updates of one viewer closer together than this are dropped (about 12 a second).</summary>
-    public static readonly TimeSpan CursorInterval = TimeSpan.FromMilliseconds(1000.0 / 12);
+    /// <summary>
+    /// Pointer updates of one viewer beyond this many a second, on average, are dropped. Browsers send at most 10 a
+    /// second, but they arrive jittered: a burst of up to <see cref="CursorBurst"/> passes, so a viewer's last position
+    /// (the one that stays on the others' screens) is not dropped for arriving a little early.
+    /// </summary>
+    public const double CursorRate = 12;
+
+    /// <summary>How many pointer updates may arrive back to back (see <see cref="CursorRate"/>).</summary>
+    public const double CursorBurst = 3;
 
     /// <summary>At most this many selected regions are shared (a select-all of thousands is shown as these).</summary>
     public const int MaxSharedSelection = 200;
@@ -172,11 +179,14 @@ public sealed class PresenceTracker : IAsyncDisposable
             }
             var now = _time.GetUtcNow();
             // A "pointer left" always gets through once (else a dropped one leaves a ghost); moves are rate-limited.
-            if (cursor is not null && now - session.LastCursorAt < CursorInterval)
+            var elapsed = now - session.LastCursorAt;
+            session.CursorBudget = Math.Min(CursorBurst, session.CursorBudget + elapsed.TotalSeconds * CursorRate);
+            session.LastCursorAt = now;
+            if (cursor is not null && session.CursorBudget < 1)
             {
                 return false;
             }
-            session.LastCursorAt = now;
+            session.CursorBudget = Math.Max(0, session.CursorBudget - 1);
             entry = entry with { Cursor = cursor };
             _entries[entry.Key] = entry;
             Publish(new PresenceWire("cursor", _node, entry.ProjectId, null, entry.Key, cursor?.X, cursor?.Y));
@@ -607,9 +617,13 @@ public sealed class PresenceSession : IDisposable
 
     internal DateTimeOffset LastCursorAt { get; set; } = DateTimeOffset.MinValue;
 
+    /// <summary>Pointer updates this viewer may still send now (refilled at <see cref="PresenceTracker.CursorRate"/> a second).</summary>
+    internal double CursorBudget { get; set; } = PresenceTracker.CursorBurst;
+
     /// <summary>
     /// The pointer moved to <paramref name="cursor"/> (image px), or left the image (null). Returns false when the update
-    /// was dropped: unchanged, or less than <see cref="PresenceTracker.CursorInterval"/> after the last one.
+    /// was dropped: unchanged, or beyond <see cref="PresenceTracker.CursorRate"/> a second (bursts of
+    /// <see cref="PresenceTracker.CursorBurst"/> pass).
     /// </summary>
     public bool MoveCursor(PresencePoint? cursor) => _tracker.MoveCursor(this, cursor);
 
