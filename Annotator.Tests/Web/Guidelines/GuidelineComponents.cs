@@ -2,16 +2,9 @@ using Annotator.Core.Taxonomy;
 using Annotator.Tests.Web.Components;
 using Annotator.Web.Components.Labeling;
 using Annotator.Web.Components.Taxonomy;
-using Annotator.Web.Guidelines;
-using Annotator.Web.Hosting;
-using Annotator.Web.Images;
-using Annotator.Web.Projects;
-using Annotator.Web.Data;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Annotator.Tests.Web.Guidelines;
 
@@ -45,14 +38,7 @@ public sealed class GuidelineComponents : BunitContext
     public GuidelineComponents()
     {
         this.AddTestServices();
-        // The editor's image upload needs the asset service; these tests never reach the database or the store.
-        Services.AddSingleton<IOptions<AnnotatorOptions>>(Options.Create(new AnnotatorOptions { DataPath = _dataPath }));
-        Services.AddSingleton<IDbContextFactory<AnnotatorDbContext>, NoDatabase>();
-        Services.AddSingleton<ProjectAccess>();
-        Services.AddSingleton<ImageStore>();
-        Services.AddSingleton<ImageInspector>();
-        Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<GuidelineAssetService>>(NullLogger<GuidelineAssetService>.Instance);
-        Services.AddSingleton<GuidelineAssetService>();
+        this.AddGuidelineUploads(_dataPath);
     }
 
     [Fact]

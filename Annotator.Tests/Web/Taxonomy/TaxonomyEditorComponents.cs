@@ -1,18 +1,11 @@
 using Annotator.Core.Taxonomy;
 using Annotator.Tests.Web.Components;
 using Annotator.Web.Components.Taxonomy;
-using Annotator.Web.Data;
-using Annotator.Web.Guidelines;
-using Annotator.Web.Hosting;
-using Annotator.Web.Images;
-using Annotator.Web.Projects;
 using Annotator.Web.Taxonomy;
 using Bunit;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 
@@ -31,14 +24,7 @@ public sealed class TaxonomyEditorComponents : BunitContext
     public TaxonomyEditorComponents()
     {
         this.AddTestServices();
-        // The label panel's guideline editor can upload images; these tests never reach the database or the store.
-        Services.AddSingleton<IOptions<AnnotatorOptions>>(Options.Create(new AnnotatorOptions { DataPath = _dataPath }));
-        Services.AddSingleton<IDbContextFactory<AnnotatorDbContext>, NoDatabase>();
-        Services.AddSingleton<ProjectAccess>();
-        Services.AddSingleton<ImageStore>();
-        Services.AddSingleton<ImageInspector>();
-        Services.AddSingleton<ILogger<GuidelineAssetService>>(NullLogger<GuidelineAssetService>.Instance);
-        Services.AddSingleton<GuidelineAssetService>();
+        this.AddGuidelineUploads(_dataPath);
     }
 
     /// <summary>animal › (cat › kitten, dog), vehicle; hotkeys 1 (animal) and 2 (vehicle).</summary>
