@@ -170,6 +170,7 @@ export function ghostPositions(points, label, s) {
     const layout = label?.skeleton?.layout && label.skeleton.layout.length === n
         ? label.skeleton.layout
         : Array.from({ length: n }, (_, i) => [0.5 + 0.5 * Math.cos((2 * Math.PI * i) / n - Math.PI / 2), 0.5 + 0.5 * Math.sin((2 * Math.PI * i) / n - Math.PI / 2)]);
+    /** @type {number[]} */
     const vis = [];
     for (let i = 0; i < n; i++) if (points[3 * i + 2]) vis.push(i);
     const span = (/** @type {(i:number)=>number} */ get) => {

@@ -16,7 +16,8 @@ const MULTI_CLICK_PX = 5;
 /**
  * @param {HTMLElement} host
  * @param {{viewport: Viewport, viewChanged: () => void, tool: () => Tool, panTool: () => boolean,
- *   fromFormField: (e: KeyboardEvent) => boolean, cursorChanged: () => void}} deps
+ *   ownsKeys: (e: KeyboardEvent) => boolean, cursorChanged: () => void}} deps ownsKeys: whether a key is the
+ *   canvas's (false while typing into a form field)
  * @returns {{dispose: () => void, cursor: () => string|null}}
  */
 export function attachInput(host, deps) {

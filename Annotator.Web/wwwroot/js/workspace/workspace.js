@@ -232,7 +232,7 @@ export function createWorkspace(host, dotNet, options) {
     }
 
     /** The workspace handles keys unless the user types in a form field elsewhere. @param {KeyboardEvent} e */
-    const ownsKeys = (e) => !fromFormField(e, host);
+    const ownsKeys = (/** @type {KeyboardEvent} */ e) => !fromFormField(e, host);
 
     /** A view change by the user (or .NET); ends auto-fit. */
     const viewChanged = () => {
