@@ -6,10 +6,11 @@
 // with results shaped as docs/workspace-protocol.md describes. The real interop path is covered by the Playwright
 // tests in Annotator.Tests/Browser.
 import './browser-globals.js';
-import { test, mock, beforeEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { SubmitQueue } from '../Annotator.Web/wwwroot/js/workspace/submit-queue.js';
 import { RegionStore } from '../Annotator.Web/wwwroot/js/workspace/region-store.js';
+import { FakeClock } from './fake-clock.js';
 
 beforeEach(() => sessionStorage.clear());
 
@@ -27,7 +28,7 @@ class ScriptedDotNet {
 
     /**
      * The call number n (0-based), once the queue has made it. Everything here runs on promise callbacks and
-     * immediates (timers are mocked where they matter), so a call not made after the queue has gone quiet never will be.
+     * immediates (timers are faked where they matter), so a call not made after the queue has gone quiet never will be.
      * @param {number} n
      */
     async call(n) {
@@ -152,15 +153,18 @@ test('a conflict shows the other person\'s state and reports what was intended',
 });
 
 test('a transport failure is retried with the same operation id; after five failures the edit is dropped with a message', async (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const clock = new FakeClock().install();
+    t.after(() => clock.restore());
     const { store, dotNet, queue, log } = setup();
     const a = create(box('a'));
     queue.submit([a]);
 
     (await dotNet.call(0)).fail(new Error('Connection reset'));
     await settle();
+    clock.tick(999);
+    await settle();
     assert.equal(dotNet.calls.length, 1, 'no resend before the retry delay');
-    t.mock.timers.tick(1000);
+    clock.tick(1);
     const resent = await dotNet.submitted(1);
     assert.equal(resent.opId, a.opId, 'the same opId, so the server applies it once');
     dotNet.calls[1].answer(committed(a, 1, 0, box('a', 10, 1)));
@@ -173,7 +177,7 @@ test('a transport failure is retried with the same operation id; after five fail
     for (let n = 2; n < 7; n++) {
         (await dotNet.call(n)).fail(new Error('Connection reset'));
         await settle();
-        t.mock.timers.tick(1000);
+        clock.tick(1000);
     }
     await settle();
     assert.equal(dotNet.calls.length, 7, 'five tries, then no more');
@@ -227,16 +231,17 @@ test('the feed is applied in sequence order: a message whose predecessor is miss
 });
 
 test('a gap that is not filled is asked for with a catch-up after a short wait', async (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const clock = new FakeClock().install();
+    t.after(() => clock.restore());
     const { store, dotNet, queue } = setup();
     queue.load([], 10);
     const late = box('c', 40, 1);
     queue.receive({ ok: true, opId: 'y', sequence: 14, prev: 13, type: 'create', regionId: 'c', region: late, revision: 1 });
     await settle();
-    t.mock.timers.tick(249);
+    clock.tick(249);
     await settle();
     assert.equal(dotNet.calls.length, 0, 'the missing message is often just behind: no catch-up at once');
-    t.mock.timers.tick(1);
+    clock.tick(1);
     const catchUp = await dotNet.call(0);
     assert.deepEqual([catchUp.name, catchUp.args], ['CatchUp', [10]]);
     catchUp.answer({
