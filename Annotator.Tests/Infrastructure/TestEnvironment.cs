@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Annotator.Tests.Infrastructure;
 
 /// <summary>
@@ -24,33 +22,17 @@ public static class TestEnvironment
     public static string ChromiumPath { get; } =
         Environment.GetEnvironmentVariable("ANNOTATOR_TEST_CHROMIUM") ?? "/usr/bin/chromium";
 
+    // Each service is probed once per run, retrying within ServiceProbe's limits (a loaded machine can miss one
+    // attempt's timeout); the answer holds for every test.
     private static readonly Lazy<string?> PostgresProblem = new(() =>
-    {
-        try
-        {
-            using var connection = new NpgsqlConnection(PostgresAdmin);
-            connection.Open();
-            return null;
-        }
-        catch (Exception e)
-        {
-            return $"PostgreSQL is not reachable ({e.GetType().Name}: {e.Message.Split('\n')[0]}); set ANNOTATOR_TEST_POSTGRES or run .ci/run.";
-        }
-    });
+        ServiceProbe.Retry(timeout => ServiceProbe.Postgres(PostgresAdmin, timeout), ProbeLimits.Default) is { } problem
+            ? $"{problem}; set ANNOTATOR_TEST_POSTGRES or run .ci/run."
+            : null);
 
     private static readonly Lazy<string?> RedisProblem = new(() =>
-    {
-        try
-        {
-            using var redis = StackExchange.Redis.ConnectionMultiplexer.Connect(Redis);
-            redis.GetDatabase().Ping();
-            return null;
-        }
-        catch (Exception e)
-        {
-            return $"Redis is not reachable ({e.GetType().Name}: {e.Message.Split('\n')[0]}); set ANNOTATOR_TEST_REDIS or run .ci/run.";
-        }
-    });
+        ServiceProbe.Retry(timeout => ServiceProbe.Redis(Redis, timeout), ProbeLimits.Default) is { } problem
+            ? $"{problem}; set ANNOTATOR_TEST_REDIS or run .ci/run."
+            : null);
 
     /// <summary>Skips (locally) or fails (in CI) when Redis is not reachable.</summary>
     public static void RequireRedis() => Require(RedisProblem.Value);
