@@ -3,8 +3,8 @@
  * Pointer, wheel and touch input of the canvas host. Panning (space + drag, middle button, the pan tool) and
  * two-finger pinch always win; everything else goes to the active tool as {@link ToolPointer}s. The view changes
  * locally; layers repaint on the next animation frame. The pointer entering the canvas brings the keyboard back to it
- * from a panel control (a drop-down, a button, a check box), so tool keys and Space work at once; a text field being
- * typed in keeps the keys until the canvas is clicked.
+ * from a panel control (a drop-down, a button, a check box, the label filter), so tool keys and Space work at once; a
+ * text field being typed in (an attribute's value) keeps the keys until the canvas is clicked.
  */
 import { isTextEntry } from './hotkeys.js';
 
@@ -57,10 +57,11 @@ export function attachInput(host, deps) {
         return { dist: Math.hypot(a.x - b.x, a.y - b.y) || 1, mx: (a.x + b.x) / 2, my: (a.y + b.y) / 2 };
     };
 
-    /** Takes the keyboard from a panel control (not from a text field being typed in, nor from a dialog). */
+    /** Takes the keyboard from a panel control (not from a value being typed, nor from a dialog). */
     function enter() {
         const f = document.activeElement;
-        if (!f || f === host || host.contains(f) || isTextEntry(f) || f.closest('[role=dialog]')) return;
+        if (!f || f === host || host.contains(f) || f.closest('[role=dialog]')) return;
+        if (isTextEntry(f) && !(f instanceof HTMLInputElement && f.type === 'search')) return;
         host.focus({ preventScroll: true });
     }
 
