@@ -9,7 +9,7 @@ public static class WorkspaceKeys
     /// <summary>The tool and command keys, lower case.</summary>
     public static IReadOnlySet<string> Reserved { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "v", "b", "r", "p", "f", "l", "t", "e", "k", "m", "x", "n", "h",
+        "v", "b", "r", "p", "f", "l", "t", "e", "k", "m", "x", "n", "h", "d", "s",
     };
 
     /// <summary>Whether a workspace tool or command uses <paramref name="key"/> (case-insensitive).</summary>
@@ -31,6 +31,8 @@ public static class WorkspaceKeys
         "x" => "the eraser",
         "n" => "next image",
         "h" => "hide",
+        "d" => "Done",
+        "s" => "Skip",
         _ => "the workspace",
     };
 }

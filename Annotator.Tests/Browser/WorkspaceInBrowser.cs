@@ -16,7 +16,7 @@ namespace Annotator.Tests.Browser;
 /// The labeling workspace in Debian's Chromium against the real app: shapes drawn with the mouse are stored in image
 /// pixels, survive a reload, undo and redo, hotkeys work, and the server refuses what a tampered client sends.
 /// </summary>
-public sealed class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+public sealed partial class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     private sealed record World(AnnotatorFactory App, BrowserPage Browser, int Project, int Image) : IAsyncDisposable
     {
@@ -29,7 +29,7 @@ public sealed class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture
         }
     }
 
-    private async Task<World> OpenAsync(string file)
+    private async Task<World> OpenAsync(string file, bool open = true)
     {
         TestEnvironment.RequireChromium();
         var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
@@ -42,7 +42,10 @@ public sealed class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture
         var browser = await chromium.NewPageAsync(app.ServerAddress);
         await SignInAsync(browser.Page, "lee@example.com", AnnotatorFactory.Password);
         var world = new World(app, browser, project, image);
-        await OpenImageAsync(world);
+        if (open)
+        {
+            await OpenImageAsync(world);
+        }
         return world;
     }
 

@@ -5,6 +5,7 @@ using Annotator.Tests.Infrastructure;
 using Annotator.Web.Images;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using static Annotator.Tests.Browser.BrowserSteps;
 using static Microsoft.Playwright.Assertions;
 
@@ -56,6 +57,85 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
         Assert.Equal(ImageStatus.Labeled, await db.Images.Where(i => i.Id == images[0]).Select(i => i.Status).SingleAsync());
         Assert.Equal(ImageStatus.New, await db.Images.Where(i => i.Id == images[1]).Select(i => i.Status).SingleAsync());
         Assert.Equal("Too dark to see the coins", await db.ImageSkips.Where(s => s.ImageId == images[1]).Select(s => s.Reason).SingleAsync());
+        browser.AssertNoErrors();
+    }
+
+    /// <summary>
+    /// Waits until the open dialog listens for keys (MudBlazor subscribes its key handler after the first render; a
+    /// person is never that quick, a test is).
+    /// </summary>
+    private static async Task DialogListensAsync(IPage page) =>
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.mud-dialog-container')].some(c => c.mudKeyInterceptor)",
+            null, new() { Timeout = ChromiumFixture.Timeout });
+
+    [Fact]
+    public async Task TheDAndSKeysAreDoneAndSkipAndEscapeClosesTheSkipDialog()
+    {
+        TestEnvironment.RequireChromium();
+        await using var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
+        var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
+        var labeler = await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);
+        var project = await app.CreateProjectAsync("Keys", admin.Id, (labeler.Id, ProjectRole.Labeler));
+        var ingest = app.Services.GetRequiredService<ImageIngestService>();
+        var images = new List<int>();
+        foreach (var file in new[] { "horse.png", "coins.png", "camera.png" })
+        {
+            await using var stream = File.OpenRead(Fixtures.Good(file));
+            images.Add(Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, file, stream)).ImageId!.Value);
+        }
+        await using var browser = await chromium.NewPageAsync(app.ServerAddress);
+        var page = browser.Page;
+        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await page.GotoAsync($"/projects/{project}/images/{images[0]}");
+        await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
+
+        // The help lists both keys.
+        await page.Keyboard.PressAsync("Shift+?");
+        await Expect(page.GetByTestId("help-dialog")).ToContainTextAsync("Done: mark the image done");
+        await Expect(page.GetByTestId("help-dialog")).ToContainTextAsync("Skip the image");
+        await DialogListensAsync(page);
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.GetByTestId("help-dialog")).ToHaveCountAsync(0);
+
+        // S asks why; Escape closes the question and skips nothing. So does Escape after the Skip… button.
+        await page.Keyboard.PressAsync("s");
+        await Expect(page.GetByTestId("skip-dialog")).ToBeVisibleAsync();
+        await DialogListensAsync(page);
+        // While the dialog is open its keys are its own: D does not mark the image done behind it.
+        await page.Keyboard.PressAsync("d");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.GetByTestId("skip-dialog")).ToHaveCountAsync(0);
+        await page.GetByTestId("skip").ClickAsync();
+        await Expect(page.GetByTestId("skip-dialog")).ToBeVisibleAsync();
+        await DialogListensAsync(page);
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.GetByTestId("skip-dialog")).ToHaveCountAsync(0);
+        await Expect(page).ToHaveURLAsync(EndsWith($"/projects/{project}/images/{images[0]}"));
+        await using (var db = await app.NewDbContextAsync())
+        {
+            Assert.Equal(0, await db.ImageSkips.CountAsync());
+            Assert.Equal(ImageStatus.New, await db.Images.Where(i => i.Id == images[0]).Select(i => i.Status).SingleAsync());
+        }
+
+        // D is Done: the image is done and the next one opens.
+        await page.Locator("[data-testid=canvas] canvas").Last.FocusAsync();
+        await page.Keyboard.PressAsync("d");
+        await Expect(page).ToHaveURLAsync(EndsWith($"/projects/{project}/images/{images[1]}"));
+        await Expect(page.Locator($"[data-testid=workspace][data-image-id='{images[1]}']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
+
+        // S, a reason, Skip: skipped with the reason, and on to the next.
+        await page.Keyboard.PressAsync("s");
+        await page.GetByTestId("skip-reason").FillAsync("Too dark");
+        await page.GetByTestId("skip-confirm").ClickAsync();
+        await Expect(page).ToHaveURLAsync(EndsWith($"/projects/{project}/images/{images[2]}"));
+
+        await using (var db = await app.NewDbContextAsync())
+        {
+            Assert.Equal(ImageStatus.Labeled, await db.Images.Where(i => i.Id == images[0]).Select(i => i.Status).SingleAsync());
+            Assert.Equal("Too dark", await db.ImageSkips.Where(s => s.ImageId == images[1]).Select(s => s.Reason).SingleAsync());
+        }
         browser.AssertNoErrors();
     }
 

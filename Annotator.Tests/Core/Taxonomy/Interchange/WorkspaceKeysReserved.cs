@@ -10,6 +10,8 @@ public sealed class WorkspaceKeysReserved
     [InlineData("x")]
     [InlineData("N")]
     [InlineData("h")]
+    [InlineData("D")]
+    [InlineData("s")]
     public void ToolAndNavigationKeysAreReservedInEitherCase(string key) => Assert.True(WorkspaceKeys.IsReserved(key));
 
     [Theory]
@@ -20,9 +22,9 @@ public sealed class WorkspaceKeysReserved
     public void OtherKeysAreFree(string key) => Assert.False(WorkspaceKeys.IsReserved(key));
 
     [Fact]
-    public void TheSetHoldsThirteenLowerCaseKeys()
+    public void TheSetHoldsFifteenLowerCaseKeys()
     {
-        Assert.Equal(13, WorkspaceKeys.Reserved.Count);
+        Assert.Equal(15, WorkspaceKeys.Reserved.Count);
         Assert.All(WorkspaceKeys.Reserved, k => Assert.Equal(k.ToLowerInvariant(), k));
         Assert.Contains("M", WorkspaceKeys.Reserved);
     }

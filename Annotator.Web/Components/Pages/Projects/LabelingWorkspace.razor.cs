@@ -382,6 +382,26 @@ public sealed partial class LabelingWorkspace
         return z == region.ZOrder ? Task.CompletedTask : UpdateAsync(region, new RegionChanges(ZOrder: z));
     }
 
+    /// <summary>
+    /// A keypoint's visibility set in the point list: the canvas makes the operation (it knows where a point that becomes
+    /// labelled goes, as with Alt+click there). Null once sent, else why not.
+    /// </summary>
+    private async Task<string?> SetKeypointVisibilityAsync(RegionItem region, int index, int visibility)
+    {
+        if (_canvas is null)
+        {
+            return "The canvas is not ready yet.";
+        }
+        try
+        {
+            return await _canvas.InvokeAsync<string?>("setKeypointVisibility", region.Id.ToString(), index, visibility);
+        }
+        catch (JSDisconnectedException)
+        {
+            return "The page lost its connection.";
+        }
+    }
+
     private Task AnswerAsync((Guid QuestionId, string ValueJson) answer) =>
         SubmitFromPanelAsync(new AnswerOp(Guid.NewGuid(), answer.QuestionId, answer.ValueJson));
 
@@ -465,7 +485,7 @@ public sealed partial class LabelingWorkspace
 
     private async Task SkipAsync()
     {
-        var dialog = await Dialogs.ShowAsync<SkipDialog>("Skip this image");
+        var dialog = await Dialogs.ShowAsync<SkipDialog>("Skip this image", new DialogOptions { CloseOnEscapeKey = true });
         var result = await dialog.Result;
         if (result is null || result.Canceled || result.Data is not string reason)
         {
@@ -605,6 +625,14 @@ public sealed partial class LabelingWorkspace
         /// <summary>The ? key.</summary>
         [JSInvokable]
         public Task ShowHelp() => page.ShowHelpAsync();
+
+        /// <summary>The D key: as the Done button.</summary>
+        [JSInvokable]
+        public Task Done() => imageId == page._loadedImageId && !page.ReadOnly ? page.DoneAsync() : Task.CompletedTask;
+
+        /// <summary>The S key: as the Skip… button.</summary>
+        [JSInvokable]
+        public Task Skip() => imageId == page._loadedImageId && !page.ReadOnly ? page.SkipAsync() : Task.CompletedTask;
     }
 
     private Task OnSelectionChanged(int imageId, string[] ids)

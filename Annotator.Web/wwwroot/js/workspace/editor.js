@@ -6,6 +6,7 @@
 import { newId } from './ids.js';
 import { bounds, clampDelta, fitInside, hitTest, translate } from './shapes.js';
 import { maskHit, translateMask } from './mask-cache.js';
+import { ghostPositions } from './handles.js';
 
 /** @typedef {import('./tools/tool.js').Region} Region */
 /** @typedef {import('./tools/tool.js').Label} Label */
@@ -68,6 +69,68 @@ export class Editor {
             const r = list[i].region;
             if (!r.hidden && this.hits(r, x, y, tolCss)) return r;
         }
+        return null;
+    }
+
+    /**
+     * The labelled keypoint nearest an image point within tolCss, of the topmost visible keypoints region that has one
+     * there (selected or not).
+     * @param {number} x @param {number} y @param {number} tolCss tolerance in CSS px @returns {{region: Region, i: number}|null}
+     */
+    keypointAt(x, y, tolCss) {
+        const tol = tolCss / this.d.scale();
+        const list = this.d.store.query(x - tol, y - tol, 2 * tol, 2 * tol);
+        for (let k = list.length - 1; k >= 0; k--) {
+            const r = list[k].region;
+            if (r.kind !== 'keypoints' || r.hidden) continue;
+            const p = r.geometry.points;
+            let best = -1, bestD = tol * tol;
+            for (let i = 0; 3 * i + 2 < p.length; i++) {
+                if (!p[3 * i + 2]) continue;
+                const d = (p[3 * i] - x) ** 2 + (p[3 * i + 1] - y) ** 2;
+                if (d <= bestD) {
+                    best = i;
+                    bestD = d;
+                }
+            }
+            if (best >= 0) return { region: r, i: best };
+        }
+        return null;
+    }
+
+    /**
+     * Sets the COCO visibility of one keypoint (2 visible, 1 occluded, 0 not labelled) as one operation. A point that
+     * becomes unlabelled goes to (0, 0); one that becomes labelled is placed where the skeleton layout puts it
+     * relative to the labelled ones. Returns null, or why nothing changed (also shown as a notice).
+     * @param {string} id @param {number} i @param {number} v
+     * @returns {string|null}
+     */
+    setKeypointVisibility(id, i, v) {
+        const r = this.d.store.get(id);
+        /** @param {string} why */
+        const refuse = (why) => {
+            this.d.notify(why);
+            return why;
+        };
+        if (!r || r.kind !== 'keypoints') return refuse('That region is gone.');
+        if (this.readOnly) return refuse('This image is read-only.');
+        if (r.locked) return refuse('The region is locked (Shift+L unlocks).');
+        const points = r.geometry.points.slice();
+        if (!Number.isInteger(i) || i < 0 || 3 * i + 2 >= points.length || ![0, 1, 2].includes(v)) return refuse('There is no such keypoint.');
+        const was = points[3 * i + 2];
+        if (was === v) return null;
+        if (v === 0) {
+            let labelled = 0;
+            for (let k = 2; k < points.length; k += 3) if (points[k]) labelled++;
+            if (labelled <= 1) return refuse('At least one keypoint must stay labelled.');
+            points[3 * i] = points[3 * i + 1] = 0;
+        } else if (!was) {
+            const ghosts = ghostPositions(points, this.d.labels.get(r.labelId), this.d.scale());
+            points[3 * i] = Math.min(this.d.image.width, Math.max(0, ghosts[2 * i]));
+            points[3 * i + 1] = Math.min(this.d.image.height, Math.max(0, ghosts[2 * i + 1]));
+        }
+        points[3 * i + 2] = v;
+        this.update([{ id, set: { geometry: { points } } }]);
         return null;
     }
 

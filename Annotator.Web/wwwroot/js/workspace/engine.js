@@ -31,7 +31,9 @@ export class Engine {
     /**
      * @param {HTMLElement} host
      * @param {{viewport: Viewport, store: RegionStore, tiles: TileLayer, metrics: Metrics, labels: Map<string, Label>,
-     *   paintOverlay: (ctx: CanvasRenderingContext2D) => void, onFirstDraw: () => void, onResize: () => void}} parts
+     *   paintOverlay: (ctx: CanvasRenderingContext2D) => void, onFirstDraw: () => void, onResize: () => void,
+     *   onImageDrawn?: (complete: boolean) => void}} parts
+     *   onImageDrawn: after each draw of the image layer; complete when every visible tile was there (or failed)
      */
     constructor(host, parts) {
         this.host = host;
@@ -186,6 +188,7 @@ export class Engine {
         ctx.clearRect(0, 0, canvas.width, canvas.height);
         this.#toImage(ctx, this.view);
         this.imageComplete = this.parts.tiles.draw(ctx, this.view.visibleRect(), this.view.scale, this.dpr, animating);
+        this.parts.onImageDrawn?.(this.imageComplete);
         this.imageView = this.view.version;
         this.imageFast = animating; // redrawn in full quality once the view rests
         this.dirty.image = false;

@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Keyboard shortcuts of the workspace. Keys are ignored while the user types in a form field outside the canvas
- * host. The active drawing tool sees a key first (Enter / Escape / Backspace while drawing).
+ * Keyboard shortcuts of the workspace. Keys belong to the workspace unless a control outside the canvas host uses
+ * them (see {@link ownsKey}). The active drawing tool sees a key first (Enter / Escape / Backspace while drawing).
  */
 
 /** @typedef {import('./tools/tool.js').Label} Label */
@@ -26,6 +26,8 @@
  * @property {(delta: number) => void} brush
  * @property {() => void} help
  * @property {(where: 'next'|'previous') => void} navigate
+ * @property {() => void} done                        mark the image done (and move on)
+ * @property {() => void} skip                        ask why the image is skipped
  */
 
 /** Tool letters. */
@@ -34,18 +36,41 @@ const TOOL_KEYS = /** @type {Record<string, string>} */ ({
     k: 'keypoints', m: 'brush', x: 'eraser',
 });
 
+/** Done and Skip (WorkspaceKeys in Annotator.Core keeps label hotkeys off these and the tool letters). */
+const DONE_KEY = 'd';
+const SKIP_KEY = 's';
+
+/** Input types that hold no typed text (the keys of a text field are always its own). */
+const NO_TEXT = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image']);
+
 /**
- * Whether the key event comes from a text field outside the host (then the workspace leaves it alone).
+ * Whether an element is a field the user types text into (a text-like input, a text area, editable content).
+ * @param {Element|null} el
+ */
+export function isTextEntry(el) {
+    if (!(el instanceof HTMLElement)) return false;
+    if (el instanceof HTMLInputElement) return !NO_TEXT.has(el.type) && !el.readOnly;
+    return el instanceof HTMLTextAreaElement || el.isContentEditable;
+}
+
+/**
+ * Whether a key event is the workspace's. It is not when it comes from a control outside the canvas host that uses
+ * the key itself: a text field, a drop-down (its letters pick an option), a check box or radio button (Space, Enter,
+ * Tab, arrows; its other keys stay tool and label keys), or anything in a dialog, which also keeps every key while it
+ * is open. Focus comes back to the canvas when the pointer enters it (see input.js).
  * @param {KeyboardEvent} e @param {HTMLElement} host
  */
-export function fromFormField(e, host) {
-    const t = /** @type {HTMLElement|null} */ (e.target instanceof HTMLElement ? e.target : null);
-    if (!t || host.contains(t)) return false;
+export function ownsKey(e, host) {
+    const t = e.target instanceof Element ? e.target : null;
+    if (t && host.contains(t)) return true;
+    if (document.querySelector('[role=dialog][aria-modal=true], .mud-dialog-container')) return false;
+    if (!(t instanceof HTMLElement)) return true;
+    if (t.closest('[role=dialog], .mud-popover')) return false;
     if (t instanceof HTMLInputElement && (t.type === 'checkbox' || t.type === 'radio')) {
-        // A ticked box holds no text: only the keys that operate it stay with it; tool and label keys still work.
-        return e.key === ' ' || e.key === 'Enter' || e.key === 'Tab' || e.key.startsWith('Arrow');
+        return !(e.key === ' ' || e.key === 'Enter' || e.key === 'Tab' || e.key.startsWith('Arrow'));
     }
-    return t.isContentEditable || t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
+    if (t.getAttribute('role') === 'combobox' || t.getAttribute('aria-haspopup') === 'listbox') return false;
+    return !(isTextEntry(t) || t instanceof HTMLInputElement || t instanceof HTMLSelectElement);
 }
 
 /**
@@ -95,13 +120,23 @@ export function handleKey(e, a) {
         case 'L': a.toggle('locked'); return true;
     }
     if (e.repeat) return false;
+    // A label of an older taxonomy may still hold a key reserved since; it keeps it until the taxonomy is edited.
     const label = a.labels().find((l) => l.hotkey && l.hotkey.toLowerCase() === lower && !e.shiftKey);
     if (label) {
         a.labelKey(label);
         return true;
     }
-    if (!e.shiftKey && TOOL_KEYS[lower]) {
+    if (e.shiftKey) return false;
+    if (TOOL_KEYS[lower]) {
         a.setTool(TOOL_KEYS[lower]);
+        return true;
+    }
+    if (lower === DONE_KEY) {
+        a.done();
+        return true;
+    }
+    if (lower === SKIP_KEY) {
+        a.skip();
         return true;
     }
     return false;

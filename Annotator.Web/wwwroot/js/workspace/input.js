@@ -2,8 +2,11 @@
 /**
  * Pointer, wheel and touch input of the canvas host. Panning (space + drag, middle button, the pan tool) and
  * two-finger pinch always win; everything else goes to the active tool as {@link ToolPointer}s. The view changes
- * locally; layers repaint on the next animation frame.
+ * locally; layers repaint on the next animation frame. The pointer entering the canvas brings the keyboard back to it
+ * from a panel control (a drop-down, a button, a check box, the label filter), so tool keys and Space work at once; a
+ * text field being typed in (an attribute's value) keeps the keys until the canvas is clicked.
  */
+import { isTextEntry } from './hotkeys.js';
 
 /** @typedef {import('./tools/tool.js').Tool} Tool */
 /** @typedef {import('./tools/tool.js').ToolPointer} ToolPointer */
@@ -16,8 +19,8 @@ const MULTI_CLICK_PX = 5;
 /**
  * @param {HTMLElement} host
  * @param {{viewport: Viewport, viewChanged: () => void, tool: () => Tool, panTool: () => boolean,
- *   ownsKeys: (e: KeyboardEvent) => boolean, cursorChanged: () => void}} deps ownsKeys: whether a key is the
- *   canvas's (false while typing into a form field)
+ *   ownsKeys: (e: KeyboardEvent) => boolean, cursorChanged: () => void}} deps
+ *   ownsKeys: whether a key event is the workspace's (not a panel control's, see hotkeys.js ownsKey)
  * @returns {{dispose: () => void, cursor: () => string|null}}
  */
 export function attachInput(host, deps) {
@@ -53,6 +56,14 @@ export function attachInput(host, deps) {
         const [a, b] = [...touches.values()];
         return { dist: Math.hypot(a.x - b.x, a.y - b.y) || 1, mx: (a.x + b.x) / 2, my: (a.y + b.y) / 2 };
     };
+
+    /** Takes the keyboard from a panel control (not from a value being typed, nor from a dialog). */
+    function enter() {
+        const f = document.activeElement;
+        if (!f || f === host || host.contains(f) || f.closest('[role=dialog]')) return;
+        if (isTextEntry(f) && !(f instanceof HTMLInputElement && f.type === 'search')) return;
+        host.focus({ preventScroll: true });
+    }
 
     /** @param {PointerEvent} e */
     function down(e) {
@@ -163,6 +174,8 @@ export function attachInput(host, deps) {
     /** @param {KeyboardEvent} e */
     function keyup(e) {
         if (e.code === 'Space' && space) {
+            // the keydown was ours: a focused button must not be pressed by its release
+            e.preventDefault();
             space = false;
             deps.cursorChanged();
         }
@@ -175,6 +188,7 @@ export function attachInput(host, deps) {
     /** @param {Event} e */
     const noMenu = (e) => e.preventDefault();
 
+    host.addEventListener('pointerenter', enter);
     host.addEventListener('pointerdown', down);
     host.addEventListener('pointermove', move);
     host.addEventListener('pointerup', up);
@@ -190,6 +204,7 @@ export function attachInput(host, deps) {
         /** The pan cursor while panning or space is held, else null (the tool's cursor applies). */
         cursor: () => (pan ? 'grabbing' : space || deps.panTool() ? 'grab' : null),
         dispose() {
+            host.removeEventListener('pointerenter', enter);
             host.removeEventListener('pointerdown', down);
             host.removeEventListener('pointermove', move);
             host.removeEventListener('pointerup', up);

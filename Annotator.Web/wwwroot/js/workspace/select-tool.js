@@ -34,7 +34,8 @@ const MAX_EMPHASISED = 300;
 /**
  * @param {ToolContext} ctx
  * @param {{editor: Editor, labels: Map<string, Label>, setExclude: (ids: Set<string>|null) => void, excluded: (id: string) => boolean,
- *   imageTransform: (c: CanvasRenderingContext2D) => void}} deps
+ *   imageTransform: (c: CanvasRenderingContext2D) => void, showTip: (text: string|null, sx?: number, sy?: number) => void}} deps
+ *   showTip: shows a short text by the pointer (CSS px in the canvas), or hides it (null)
  * @returns {Tool & {drawSelection: (c: CanvasRenderingContext2D, withHandles: boolean) => void}}
  */
 export function createSelectTool(ctx, deps) {
@@ -75,27 +76,37 @@ export function createSelectTool(ctx, deps) {
             points.splice(2 * h.i, 2);
             editor.update([{ id: r.id, set: { geometry: { points } } }]);
         } else if (h.type === 'keypoint') {
-            const points = pts.slice();
-            const v = points[3 * h.i + 2];
-            if (v === 1) {
-                let visible = 0;
-                for (let i = 2; i < points.length; i += 3) if (points[i]) visible++;
-                if (visible <= 1) {
-                    ctx.notify('At least one keypoint must stay labelled.');
-                    return;
-                }
-                points[3 * h.i] = points[3 * h.i + 1] = points[3 * h.i + 2] = 0;
-            } else {
-                points[3 * h.i + 2] = 1;
-            }
-            editor.update([{ id: r.id, set: { geometry: { points } } }]);
+            editor.setKeypointVisibility(r.id, h.i, pts[3 * h.i + 2] === 1 ? 0 : 1);
         }
     }
+
+    /**
+     * A labelled keypoint of an editable skeleton under the pointer, selected or not, as a handle.
+     * @param {number} x @param {number} y @returns {{r: Region, h: Handle}|null}
+     */
+    const keypointUnder = (x, y) => {
+        const k = editor.keypointAt(x, y, HANDLE_HIT);
+        if (!k || !editor.editable(k.region)) return null;
+        const p = k.region.geometry.points;
+        return { r: k.region, h: /** @type {Handle} */ ({ type: 'keypoint', i: k.i, x: p[3 * k.i], y: p[3 * k.i + 1] }) };
+    };
+
+    /** The name of a skeleton's point i. @param {Region} r @param {number} i */
+    const pointName = (r, i) => labels.get(r.labelId)?.skeleton?.points[i] ?? `point ${i + 1}`;
 
     /** @param {ToolPointer} p */
     function pointerDown(p) {
         if (p.button !== 0) return false;
-        const under = handleUnder(p.x, p.y);
+        deps.showTip(null);
+        let under = handleUnder(p.x, p.y);
+        if (!under && !p.shiftKey) {
+            // a point of a skeleton that is not selected is grabbed as it is: the skeleton is selected, the point dragged
+            const k = keypointUnder(p.x, p.y);
+            if (k && !editor.selection.includes(k.r.id)) {
+                editor.select([k.r.id]);
+                under = k;
+            }
+        }
         if (under) {
             if (p.altKey) altClick(under.r, under.h);
             else gesture = { type: 'handle', region: under.r, handle: under.h, geometry: null };
@@ -150,9 +161,18 @@ export function createSelectTool(ctx, deps) {
         ctx.requestRender();
     }
 
-    /** Cursor feedback while no button is down. @param {ToolPointer} p */
+    /** Cursor feedback, and the name of a keypoint under the pointer, while no button is down. @param {ToolPointer} p */
     function hover(p) {
-        const under = handleUnder(p.x, p.y);
+        const under = handleUnder(p.x, p.y) ?? keypointUnder(p.x, p.y);
+        if (under && (under.h.type === 'keypoint' || under.h.type === 'ghost')) {
+            const name = pointName(under.r, under.h.i);
+            deps.showTip(under.h.type === 'ghost' ? `${name} (not labelled)` : name, p.sx, p.sy);
+        } else {
+            // named also on a locked or read-only skeleton, which has no handles
+            const k = under ? null : editor.keypointAt(p.x, p.y, HANDLE_HIT);
+            if (k) deps.showTip(pointName(k.region, k.i), p.sx, p.sy);
+            else deps.showTip(null);
+        }
         let cursor = 'default';
         if (under) cursor = handleCursor(under.r, under.h);
         else {
@@ -322,6 +342,7 @@ export function createSelectTool(ctx, deps) {
         drawSelection,
         cancel() {
             gesture = null;
+            deps.showTip(null);
             deps.setExclude(null);
             ctx.requestRender();
         },

@@ -22,14 +22,21 @@ export class TileLayer {
      * @param {number} width @param {number} height image size
      * @param {TileSpec|undefined} spec
      * @param {() => void} onLoad called when a tile arrives
+     * @param {(p: {loaded: number, total: number}) => void} [onProgress] bytes received of the tiles on their way
+     *   (total 0 while a size is unknown), as they arrive
      */
-    constructor(width, height, spec, onLoad) {
+    constructor(width, height, spec, onLoad, onProgress) {
         this.width = width;
         this.height = height;
         this.tileSize = spec?.tileSize || Math.max(width, height);
         /** @type {TileLevel[]} largest first */
         this.levels = [...(spec?.levels ?? [])].sort((a, b) => b.width - a.width);
         this.onLoad = onLoad;
+        this.onProgress = onProgress;
+        /** @type {Map<string, {loaded: number, total: number}>} bytes of the tiles being downloaded */
+        this.inFlight = new Map();
+        /** tiles that could not be loaded */
+        this.failed = 0;
         /** @type {Map<string, Tile>} */
         this.tiles = new Map();
         this.abort = new AbortController();
@@ -121,14 +128,48 @@ export class TileLayer {
 
     /** @param {string} url @param {Tile} t */
     async #load(url, t) {
+        const bytes = { loaded: 0, total: 0 };
+        this.inFlight.set(t.key, bytes);
+        this.#progress();
         try {
             const res = await fetch(url, { signal: this.abort.signal, credentials: 'same-origin' });
             if (!res.ok) throw new Error(`${res.status}`);
-            t.bitmap = await createImageBitmap(await res.blob(), { imageOrientation: 'from-image' });
+            bytes.total = Number(res.headers.get('Content-Length')) || 0;
+            t.bitmap = await createImageBitmap(await this.#body(res, bytes), { imageOrientation: 'from-image' });
         } catch {
             t.failed = true;
+            this.failed++;
         }
+        this.inFlight.delete(t.key);
         if (!this.abort.signal.aborted) this.onLoad();
+    }
+
+    /**
+     * The response body, counted as it arrives when someone listens for progress.
+     * @param {Response} res @param {{loaded: number, total: number}} bytes
+     * @returns {Promise<Blob>}
+     */
+    async #body(res, bytes) {
+        if (!this.onProgress || !res.body) return res.blob();
+        const counted = res.body.pipeThrough(new TransformStream({
+            transform: (chunk, out) => {
+                bytes.loaded += chunk.byteLength;
+                this.#progress();
+                out.enqueue(chunk);
+            },
+        }));
+        return new Response(counted, { headers: { 'Content-Type': res.headers.get('Content-Type') ?? '' } }).blob();
+    }
+
+    #progress() {
+        if (!this.onProgress || this.abort.signal.aborted) return;
+        let loaded = 0, total = 0;
+        for (const b of this.inFlight.values()) {
+            if (!b.total) return this.onProgress({ loaded: 0, total: 0 });
+            loaded += b.loaded;
+            total += b.total;
+        }
+        this.onProgress({ loaded, total });
     }
 
     #evict() {

@@ -5,7 +5,7 @@
  */
 import { Editor } from './editor.js';
 import { Engine } from './engine.js';
-import { fromFormField, handleKey } from './hotkeys.js';
+import { handleKey, ownsKey } from './hotkeys.js';
 import { attachInput } from './input.js';
 import { Metrics } from './metrics.js';
 import { PresenceLayer } from './presence-layer.js';
@@ -84,6 +84,50 @@ export function createWorkspace(host, dotNet, options) {
         }
     };
 
+    // The name of the keypoint under the pointer (select tool), a DOM element so it is read like any other text.
+    const tip = document.createElement('div');
+    tip.className = 'ws-tip';
+    tip.dataset.testid = 'keypoint-name';
+    tip.hidden = true;
+    host.appendChild(tip);
+    /** @param {string|null} text @param {number} [sx] @param {number} [sy] CSS px in the host */
+    function showTip(text, sx = 0, sy = 0) {
+        if (!text) {
+            tip.hidden = true;
+            return;
+        }
+        if (tip.textContent !== text) tip.textContent = text;
+        tip.style.transform = `translate(${Math.round(sx + 14)}px, ${Math.round(sy - 30)}px)`;
+        tip.hidden = false;
+    }
+    const hideTip = () => showTip(null);
+    host.addEventListener('pointerleave', hideTip);
+
+    // Until the image layer has drawn the whole image once: "Loading image… N%" over the canvas (a large image takes
+    // seconds to download), or why it could not be loaded.
+    const loading = document.createElement('div');
+    loading.className = 'ws-loading';
+    loading.dataset.testid = 'canvas-loading';
+    loading.setAttribute('role', 'status');
+    loading.textContent = 'Loading image…';
+    host.appendChild(loading);
+    let imageShown = false;
+    /** @param {{loaded: number, total: number}} p bytes of the image files on their way */
+    const loadingProgress = (p) => {
+        if (imageShown) return;
+        const pct = p.total > 0 ? Math.min(99, Math.floor((100 * p.loaded) / p.total)) : -1;
+        loading.textContent = pct >= 0 ? `Loading image… ${pct}%` : 'Loading image…';
+    };
+    /** @param {boolean} complete every visible part of the image is drawn (or failed) */
+    const imageDrawn = (complete) => {
+        if (imageShown || !complete) return;
+        imageShown = true;
+        if (tiles.failed > 0) {
+            loading.textContent = 'The image could not be loaded. Reload the page to try again.';
+            loading.classList.add('ws-loading-error');
+        } else loading.remove();
+    };
+
     const metrics = new Metrics();
     metrics.loadStart = received;
     const viewport = new Viewport(image.width, image.height);
@@ -139,7 +183,7 @@ export function createWorkspace(host, dotNet, options) {
     const presence = new PresenceLayer(host, {
         viewport, store, image, imageTransform: (c) => engine.imageTransform(c), invalidate: () => engine.invalidate({ overlay: true }),
     });
-    const tiles = new TileLayer(image.width, image.height, options.image.tiles, () => engine.invalidate({ image: true }));
+    const tiles = new TileLayer(image.width, image.height, options.image.tiles, () => engine.invalidate({ image: true }), loadingProgress);
     const engine = new Engine(host, {
         viewport, store, tiles, metrics, labels,
         paintOverlay: (c) => {
@@ -156,6 +200,7 @@ export function createWorkspace(host, dotNet, options) {
         onResize: () => {
             if (autoFit) viewport.fit();
         },
+        onImageDrawn: imageDrawn,
     });
 
     /** @type {ToolContext} */
@@ -185,6 +230,7 @@ export function createWorkspace(host, dotNet, options) {
         setExclude: (ids) => engine.setExclude(ids),
         excluded: (id) => !!engine.exclude?.has(id),
         imageTransform: (c) => engine.imageTransform(c),
+        showTip,
     });
     /** @type {Tool} */
     const pan = {
@@ -231,8 +277,8 @@ export function createWorkspace(host, dotNet, options) {
         if (host.style.cursor !== c) host.style.cursor = c;
     }
 
-    /** The workspace handles keys unless the user types in a form field elsewhere. @param {KeyboardEvent} e */
-    const ownsKeys = (/** @type {KeyboardEvent} */ e) => !fromFormField(e, host);
+    /** The workspace handles keys unless a control elsewhere uses them (hotkeys.js). @param {KeyboardEvent} e */
+    const ownsKeys = (/** @type {KeyboardEvent} */ e) => ownsKey(e, host);
 
     /** A view change by the user (or .NET); ends auto-fit. */
     const viewChanged = () => {
@@ -307,6 +353,12 @@ export function createWorkspace(host, dotNet, options) {
             },
             help: () => call('ShowHelp'),
             navigate: (where) => call('Navigate', where),
+            done: () => {
+                if (!editor.readOnly) call('Done');
+            },
+            skip: () => {
+                if (!editor.readOnly) call('Skip');
+            },
         });
         if (used) e.preventDefault();
     }
@@ -364,6 +416,12 @@ export function createWorkspace(host, dotNet, options) {
         rejectLocal(opId, currentRegion) {
             queue.rejectLocal(opId, currentRegion ?? null);
         },
+        /**
+         * Sets the visibility of one keypoint of a region (the side panel's point list) as one operation: 2 visible,
+         * 1 occluded, 0 not labelled. Returns null, or why nothing changed.
+         * @param {string} id @param {number} index @param {number} v
+         */
+        setKeypointVisibility: (id, index, v) => editor.setKeypointVisibility(id, index, v),
         /** @param {string[]} ids */
         select(ids) {
             editor.select(ids ?? [], false);
@@ -438,6 +496,9 @@ export function createWorkspace(host, dotNet, options) {
             disposed = true;
             presence.dispose();
             document.removeEventListener('keydown', keydown);
+            host.removeEventListener('pointerleave', hideTip);
+            tip.remove();
+            loading.remove();
             input.dispose();
             active.cancel();
             queue.dispose();
