@@ -115,6 +115,12 @@ public sealed class WorkspaceWayfinding(ChromiumFixture chromium) : IClassFixtur
         await Expect(notice).ToContainTextAsync("Disconnected");
         await Expect(regions).Not.ToHaveCSSAsync("opacity", "1");
         await Expect(regions).ToHaveCSSAsync("pointer-events", "none");
+        if (Environment.GetEnvironmentVariable("ANNOTATOR_SCREENSHOTS") == "1")
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "annotator-screenshots", "workspace");
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, "panel-disconnected.png") });
+        }
 
         await page.UnrouteAllAsync(new PageUnrouteAllOptions { Behavior = UnrouteBehavior.IgnoreErrors });
         // What "Retry now" does; Blazor also retries by itself, on a backoff.
