@@ -22,8 +22,11 @@ public sealed class ChromiumFixture : IAsyncDisposable
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
-    /// <summary>A new page in a new context, with <paramref name="app"/>'s address as base URL.</summary>
-    public async Task<BrowserPage> NewPageAsync(Uri app, int width = 1366, int height = 850)
+    /// <summary>
+    /// A new page in a new context, with <paramref name="app"/>'s address as base URL; <paramref name="colorScheme"/>
+    /// emulates the system's light or dark setting (prefers-color-scheme; light when not given).
+    /// </summary>
+    public async Task<BrowserPage> NewPageAsync(Uri app, int width = 1366, int height = 850, ColorScheme? colorScheme = null)
     {
         var browser = await BrowserAsync();
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
@@ -31,6 +34,7 @@ public sealed class ChromiumFixture : IAsyncDisposable
             BaseURL = app.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-US",
+            ColorScheme = colorScheme ?? ColorScheme.Light,
         });
         context.SetDefaultTimeout(Timeout);
         context.SetDefaultNavigationTimeout(Timeout);

@@ -92,6 +92,7 @@ public sealed class PresenceTracker : IAsyncDisposable
             Project(join.ProjectId).Sessions++;
             PublishState(join.ProjectId);
             ViewersChanged(entry, notify);
+            LooksChanged(join.ProjectId, notify);
         }
         Notify(notify);
         return session;
@@ -130,11 +131,66 @@ public sealed class PresenceTracker : IAsyncDisposable
         }
     }
 
-    private static List<ImageViewer> ToViewers(IEnumerable<Entry> entries) =>
-        entries.DistinctBy(e => (e.UserId, e.ImageId))
-            .Select(e => new ImageViewer(e.UserId, e.Name, e.Color, e.ImageId))
+    /// <summary>Under the lock: viewers with the colours and initials that tell them apart in their project.</summary>
+    private List<ImageViewer> ToViewers(IEnumerable<Entry> entries)
+    {
+        var looks = new Dictionary<int, IReadOnlyDictionary<string, PresenceLook>>();
+        return entries.DistinctBy(e => (e.UserId, e.ImageId))
+            .Select(e =>
+            {
+                if (!looks.TryGetValue(e.ProjectId, out var project))
+                {
+                    looks[e.ProjectId] = project = Looks(e.ProjectId);
+                }
+                var look = project[e.UserId];
+                return new ImageViewer(e.UserId, e.Name, look.Color, e.ImageId) { Initials = look.Initials };
+            })
             .OrderBy(v => v.DisplayName, StringComparer.CurrentCultureIgnoreCase).ThenBy(v => v.UserId, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>
+    /// Under the lock: how everyone present in the project is shown (<see cref="PresenceColors.Distinct"/>), as last
+    /// worked out by <see cref="LooksChanged"/> (pointer moves read it many times a second; it changes only when people
+    /// come and go).
+    /// </summary>
+    private IReadOnlyDictionary<string, PresenceLook> Looks(int projectId)
+    {
+        if (_projects.TryGetValue(projectId, out var project)
+            && _entries.Values.Where(e => e.ProjectId == projectId).All(e => project.Looks.ContainsKey(e.UserId)))
+        {
+            return project.Looks;
+        }
+        return WorkOutLooks(projectId);
+    }
+
+    private Dictionary<string, PresenceLook> WorkOutLooks(int projectId) =>
+        new(PresenceColors.Distinct(_entries.Values.Where(e => e.ProjectId == projectId).Select(e => (e.UserId, e.Name))));
+
+    /// <summary>
+    /// Under the lock, after who is present in the project changed: when that changed how someone is shown (two people
+    /// with one colour or the same initials came together, or one of them left), every workspace of the project
+    /// re-reads, not only those on the image concerned.
+    /// </summary>
+    private void LooksChanged(int projectId, HashSet<Func<Task>> notify)
+    {
+        if (!_projects.TryGetValue(projectId, out var project))
+        {
+            return;
+        }
+        var looks = WorkOutLooks(projectId);
+        var before = project.Looks;
+        project.Looks = looks;
+        if (before.Count == looks.Count && looks.All(kv => before.TryGetValue(kv.Key, out var was) && was == kv.Value))
+        {
+            return;
+        }
+        notify.UnionWith(project.Watchers);
+        foreach (var session in _sessions.Values.Where(s => s.Join.ProjectId == projectId))
+        {
+            notify.Add(session.OnChange);
+        }
+    }
 
     internal IReadOnlyList<PresencePeer> PeersOf(PresenceSession session)
     {
@@ -144,10 +200,11 @@ public sealed class PresenceTracker : IAsyncDisposable
             {
                 return [];
             }
+            var looks = Looks(me.ProjectId);
             return _entries.Values
                 .Where(e => e.ImageId == me.ImageId && e.SetKey == me.SetKey && e.UserId != me.UserId)
                 .OrderBy(e => e.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(e => e.Key)
-                .Select(e => new PresencePeer(e.UserId, e.Name, e.Color, e.Cursor, e.Selection))
+                .Select(e => new PresencePeer(e.UserId, e.Name, looks[e.UserId].Color, e.Cursor, e.Selection))
                 .ToList();
         }
     }
@@ -238,6 +295,7 @@ public sealed class PresenceTracker : IAsyncDisposable
                 return;
             }
             ViewersChanged(entry, notify);
+            LooksChanged(entry.ProjectId, notify);
             PublishState(entry.ProjectId);
         }
         Notify(notify);
@@ -257,6 +315,7 @@ public sealed class PresenceTracker : IAsyncDisposable
                 ViewersChanged(entry, notify);
             }
             var projectId = session.Join.ProjectId;
+            LooksChanged(projectId, notify);
             if (!_disposed)
             {
                 PublishState(projectId);
@@ -433,6 +492,7 @@ public sealed class PresenceTracker : IAsyncDisposable
                     }
                     break;
             }
+            LooksChanged(projectId, notify);
         }
         Notify(notify);
         return Task.CompletedTask;
@@ -496,10 +556,15 @@ public sealed class PresenceTracker : IAsyncDisposable
                     PublishState(projectId);
                 }
                 var cutoff = _time.GetUtcNow() - Expiry;
-                foreach (var stale in _entries.Values.Where(e => e.Node != _node && e.Seen < cutoff).ToList())
+                var stale = _entries.Values.Where(e => e.Node != _node && e.Seen < cutoff).ToList();
+                foreach (var entry in stale)
                 {
-                    _entries.Remove(stale.Key);
-                    ViewersChanged(stale, notify);
+                    _entries.Remove(entry.Key);
+                    ViewersChanged(entry, notify);
+                }
+                foreach (var projectId in stale.Select(e => e.ProjectId).Distinct())
+                {
+                    LooksChanged(projectId, notify);
                 }
             }
         }
@@ -567,6 +632,9 @@ public sealed class PresenceTracker : IAsyncDisposable
         public int Sessions { get; set; }
 
         public List<Func<Task>> Watchers { get; } = [];
+
+        /// <summary>How the people present were shown when last looked (to notice when that changes).</summary>
+        public IReadOnlyDictionary<string, PresenceLook> Looks { get; set; } = new Dictionary<string, PresenceLook>();
     }
 
     private sealed class Unsubscriber(PresenceTracker tracker, int projectId, Func<Task> onChange) : IDisposable

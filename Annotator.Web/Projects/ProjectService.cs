@@ -86,8 +86,8 @@ public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFacto
     }
 
     /// <summary>
-    /// A page of the project's images, optionally of one status, in upload order. Uses the (project, status, id)
-    /// index, so it stays fast at any project size.
+    /// A page of the project's images, optionally of one status, in the project's order (<see cref="ImageOrder"/>: the
+    /// order they were added). Uses the (project, status, id) index, so it stays fast at any project size.
     /// </summary>
     public async Task<ImagePage> ImagesAsync(ClaimsPrincipal user, int projectId, ImageStatus? status, int page, int pageSize,
         CancellationToken cancellationToken = default)
@@ -106,21 +106,27 @@ public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFacto
         var total = await query.CountAsync(cancellationToken);
         var pages = Math.Max(1, (total + pageSize - 1) / pageSize);
         page = Math.Clamp(page, 1, pages);
-        var items = await query.OrderBy(i => i.Id).Skip((page - 1) * pageSize).Take(pageSize)
+        var items = await query.InProjectOrder().Skip((page - 1) * pageSize).Take(pageSize)
             .Select(i => new ImageTile(i.Id, i.FileName, i.Width, i.Height, i.Status))
             .ToListAsync(cancellationToken);
         return new ImagePage(items, total, page, pageSize);
     }
 
-    /// <summary>The ids of the images before and after <paramref name="imageId"/> in the project, for next/previous.</summary>
-    public async Task<(int? Previous, int? Next)> NeighboursAsync(int projectId, int imageId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Where the image is in the project's order (<see cref="ImageOrder"/>, the grid's order, whatever its status filter):
+    /// the images before and after it, for next/previous, and its position of how many, for the workspace's counter.
+    /// </summary>
+    public async Task<ImagePlace> PlaceAsync(int projectId, int imageId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var previous = await db.Images.Where(i => i.ProjectId == projectId && i.Id < imageId).OrderByDescending(i => i.Id)
+        var images = db.Images.Where(i => i.ProjectId == projectId);
+        var previous = await images.Where(i => i.Id < imageId).InReverseProjectOrder()
             .Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
-        var next = await db.Images.Where(i => i.ProjectId == projectId && i.Id > imageId).OrderBy(i => i.Id)
+        var next = await images.Where(i => i.Id > imageId).InProjectOrder()
             .Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
-        return (previous, next);
+        var position = await images.CountAsync(i => i.Id <= imageId, cancellationToken);
+        var total = await images.CountAsync(cancellationToken);
+        return new ImagePlace(previous, next, position, total);
     }
 
     /// <summary>

@@ -21,7 +21,8 @@ public sealed class LabelingQueue(IDbContextFactory<AnnotatorDbContext> dbFactor
     /// <summary>
     /// The next image the caller should label in the project: still open, not done by the caller, not skipped by the
     /// caller, and (with overlap N) not yet done by N labelers. The first such image after
-    /// <paramref name="afterImageId"/>, else the first from the start; null when the queue is empty.
+    /// <paramref name="afterImageId"/> in the project's order (<see cref="ImageOrder"/>, the grid's), else the first from
+    /// the start (also when <paramref name="afterImageId"/> is null); null when the queue is empty.
     /// </summary>
     public async Task<int?> NextAsync(ClaimsPrincipal user, int projectId, int? afterImageId, CancellationToken cancellationToken = default)
     {
@@ -46,8 +47,8 @@ public sealed class LabelingQueue(IDbContextFactory<AnnotatorDbContext> dbFactor
                 && done.Count(s => s.ImageId == i.Id) < overlap);
         }
         var after = afterImageId ?? 0;
-        return await candidates.Where(i => i.Id > after).OrderBy(i => i.Id).Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken)
-            ?? await candidates.Where(i => i.Id <= after).OrderBy(i => i.Id).Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
+        return await candidates.Where(i => i.Id > after).InProjectOrder().Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? await candidates.Where(i => i.Id <= after).InProjectOrder().Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>

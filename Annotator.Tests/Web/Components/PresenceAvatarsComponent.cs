@@ -1,8 +1,10 @@
 using Annotator.Core.Images;
+using Annotator.Tests.Infrastructure;
 using Annotator.Web.Components.Shared;
 using Annotator.Web.Live;
 using Annotator.Web.Projects;
 using Bunit;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Annotator.Tests.Web.Components;
 
@@ -61,5 +63,63 @@ public sealed class PresenceAvatarsComponent : BunitContext
         Assert.Matches("^#[0-9a-f]{6}$", PresenceColors.For(""));
         Assert.True(Enumerable.Range(0, 50).Select(i => PresenceColors.For($"user-{i}")).Distinct().Count() >= 8,
             "Fifty users should spread over the palette.");
+    }
+
+    [Fact]
+    public async Task TwoPeopleWithTheSameInitialsAndColourGetDistinctAvatarsInTheProject()
+    {
+        // Two user ids whose home colours collide, as a 12-colour palette makes likely in any team.
+        var ids = Enumerable.Range(0, 100).Select(i => $"user-{i:00}").ToList();
+        var (ada, alan) = ids.SelectMany(a => ids.Where(b => string.CompareOrdinal(a, b) < 0 && PresenceColors.For(a) == PresenceColors.For(b)).Select(b => (a, b)))
+            .First();
+        var grace = ids.First(i => PresenceColors.For(i) != PresenceColors.For(ada));
+        await using var tracker = new PresenceTracker(new InProcessEditFeed(NullLogger<InProcessEditFeed>.Instance), new ManualClock(),
+            NullLogger<PresenceTracker>.Instance);
+        var adaTold = 0;
+        using var adaSession = tracker.Join(new PresenceJoin(7, 70, null, ada, "Ada Byron"), () =>
+        {
+            Interlocked.Increment(ref adaTold);
+            return Task.CompletedTask;
+        });
+        using var graceSession = tracker.Join(new PresenceJoin(7, 70, null, grace, "Grace Hopper"), () => Task.CompletedTask);
+        Assert.Equal("AB", Assert.Single(tracker.Viewers(7), v => v.UserId == ada).Initials);
+        var toldBefore = Volatile.Read(ref adaTold);
+
+        // Alan Brown opens another image of the project: on the grid and in every workspace, "AB" and one colour would
+        // be two people who look the same.
+        var alanSession = tracker.Join(new PresenceJoin(7, 71, null, alan, "Alan Brown"), () => Task.CompletedTask);
+        var viewers = tracker.Viewers(7);
+        var cut = Render<PresenceAvatars>(p => p.Add(a => a.Viewers, viewers));
+
+        var avatars = cut.FindAll("[data-testid=presence-avatar]");
+        string Letters(string user) => avatars.Single(a => a.GetAttribute("data-user-id") == user).TextContent.Trim();
+        string Style(string user) => avatars.Single(a => a.GetAttribute("data-user-id") == user).GetAttribute("style")!;
+        Assert.Equal(("AD", "AL", "GH"), (Letters(ada), Letters(alan), Letters(grace)));
+        Assert.Equal(3, new[] { Style(ada), Style(alan), Style(grace) }.Distinct().Count());
+        Assert.Contains(PresenceColors.For(ada), Style(ada));
+        Assert.Contains(PresenceColors.For(grace), Style(grace));
+        // Ada's own workspace (on the other image) is told, so her pointer and avatar elsewhere follow.
+        await Task.Run(async () =>
+        {
+            while (Volatile.Read(ref adaTold) == toldBefore)
+            {
+                await Task.Delay(10, Xunit.TestContext.Current.CancellationToken);
+            }
+        }, Xunit.TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal(viewers.Single(v => v.UserId == ada).Color, Assert.Single(graceSession.Peers()).Color);
+
+        // Alan leaves: Ada is "AB" in her own colour again.
+        alanSession.Dispose();
+        var back = Assert.Single(tracker.Viewers(7), v => v.UserId == ada);
+        Assert.Equal(("AB", PresenceColors.For(ada)), (back.Initials, back.Color));
+    }
+
+    [Fact]
+    public void InitialsThatOnlyOnePersonHasStay()
+    {
+        var looks = PresenceColors.Distinct([("u1", "Ada Lovelace"), ("u2", "Alan Turing"), ("u3", "Anna Lee"), ("u4", "grace")]);
+
+        Assert.Equal(["AD", "AT", "AN", "GR"], new[] { "u1", "u2", "u3", "u4" }.Select(u => looks[u].Initials));
+        Assert.Equal(4, looks.Values.Select(l => l.Initials).Distinct().Count());
     }
 }

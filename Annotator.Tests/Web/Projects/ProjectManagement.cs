@@ -162,6 +162,48 @@ public abstract class ProjectManagement<TApp>(TApp fixture) where TApp : AppFixt
         var huge = await Projects.ImagesAsync(asAdmin, id, null, 1, 10_000);
         Assert.Equal((ProjectService.MaxPageSize, 130), (huge.PageSize, huge.Items.Count));
     }
+
+    [Fact]
+    public async Task GridNeighboursCounterAndQueueFollowTheOrderImagesWereAdded()
+    {
+        var (admin, asAdmin) = await AdminAsync();
+        var id = await Projects.CreateAsync(asAdmin, "Order", null);
+        // Names and timestamps deliberately out of step with the order the images are stored in: the order is the
+        // stored order (id), not the name, not a clock.
+        var names = new[] { "m.jpg", "b.jpg", "z.jpg", "a.jpg", "k.jpg", "c.jpg", "y.jpg" };
+        var stored = new List<int>();
+        for (var i = 0; i < names.Length; i++)
+        {
+            await using var db = await App.NewDbContextAsync();
+            var image = new Image(id, names[i], Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i + id * 1000))),
+                new string('b', 64), ImageFormat.Jpeg, 100, 10, 10, admin.Id, DateTime.UtcNow.AddMinutes(-i));
+            image.SetStatus(i is 0 or 1 ? ImageStatus.Labeled : ImageStatus.New);
+            db.Images.Add(image);
+            await db.SaveChangesAsync();
+            stored.Add(image.Id);
+        }
+
+        var grid = new List<int>();
+        for (var page = 1; page <= 3; page++)
+        {
+            grid.AddRange((await Projects.ImagesAsync(asAdmin, id, null, page, 3)).Items.Select(t => t.Id));
+        }
+        Assert.Equal(stored, grid);
+        var filtered = (await Projects.ImagesAsync(asAdmin, id, ImageStatus.New, 1, 60)).Items.Select(t => t.Id);
+        Assert.Equal(stored.Skip(2), filtered);
+
+        for (var k = 0; k < stored.Count; k++)
+        {
+            var place = await Projects.PlaceAsync(id, stored[k]);
+            Assert.Equal(new ImagePlace(k == 0 ? null : stored[k - 1], k == stored.Count - 1 ? null : stored[k + 1], k + 1, stored.Count), place);
+        }
+
+        // The labeling queue starts at the first open image in that order, and goes on in it.
+        var queue = App.Services.GetRequiredService<Annotator.Web.Workspace.LabelingQueue>();
+        Assert.Equal(stored[2], await queue.NextAsync(asAdmin, id, afterImageId: null));
+        Assert.Equal(stored[3], await queue.NextAsync(asAdmin, id, stored[2]));
+        Assert.Equal(stored[2], await queue.NextAsync(asAdmin, id, stored[^1]));
+    }
 }
 
 public sealed class ProjectManagementOnSqlite(SqliteApp app) : ProjectManagement<SqliteApp>(app), IClassFixture<SqliteApp>;

@@ -36,8 +36,19 @@ function safetyText() {
     return `Your edits are safe: ${n} kept in this browser, sent once it is back.`;
 }
 
+/**
+ * Marks the page as cut off from the server (or not) while the circuit is down: server-rendered parts that cannot
+ * re-render meanwhile, such as the workspace's side panel, dim and say so (css/workspace.css) instead of showing
+ * stale counts and labels as if they were current.
+ * @param {boolean} down
+ */
+function markDisconnected(down) {
+    document.documentElement.toggleAttribute('data-disconnected', down);
+}
+
 /** @param {string} state @param {string} text */
 function show(state, text) {
+    markDisconnected(true);
     if (!banner) return;
     banner.dataset.state = state;
     if (title) title.textContent = text;
@@ -51,6 +62,7 @@ function hide() {
     clearInterval(refreshTimer);
     clearTimeout(retryTimer);
     retries = 0;
+    markDisconnected(false);
     if (!banner) return;
     banner.dataset.state = 'hide';
     if (banner.open) banner.close();

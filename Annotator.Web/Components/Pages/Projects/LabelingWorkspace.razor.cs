@@ -46,6 +46,8 @@ public sealed partial class LabelingWorkspace
     private bool _canvasStale;
     private ImageStatus _status;
     private int? _previous, _next;
+    /// <summary>Where the image is in the project's order (the grid's), for the "7 of 120" counter.</summary>
+    private Annotator.Web.Projects.ImagePlace? _place;
     private string? _skipReason;
     private string _tool = "select";
     private Guid? _labelId;
@@ -142,7 +144,8 @@ public sealed partial class LabelingWorkspace
         {
             _labelId = labels.FirstOrDefault()?.Id;
         }
-        (_previous, _next) = await Projects.NeighboursAsync(ProjectId, ImageId);
+        _place = await Projects.PlaceAsync(ProjectId, ImageId);
+        (_previous, _next) = (_place.Previous, _place.Next);
         _skipReason = await Queue.SkipReasonAsync(user, ImageId);
         _canvasStale = true;
     }
