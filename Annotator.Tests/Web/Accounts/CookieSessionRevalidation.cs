@@ -76,7 +76,9 @@ public abstract class CookieSessionRevalidation<TApp>(TApp fixture) where TApp :
         form["Input.NewPassword"] = "a brand new passphrase 77";
         form["Input.ConfirmPassword"] = "a brand new passphrase 77";
         var changed = await here.PostAsync("/account/password", new FormUrlEncodedContent(form));
-        Assert.Contains("Your password was changed.", await changed.Content.ReadAsStringAsync());
+        var page = await changed.Content.ReadAsStringAsync();
+        Assert.True(page.Contains("Your password was changed.", StringComparison.Ordinal),
+            $"The change answered {(int)changed.StatusCode}: {System.Text.RegularExpressions.Regex.Match(page, "form-error\">([^<]*)").Groups[1].Value}");
 
         await EventuallyAsync(elsewhere, Taxonomy(project), HttpStatusCode.Unauthorized, "the other session's API call");
         // The session that changed it goes on.
