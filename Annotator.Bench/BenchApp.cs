@@ -58,6 +58,9 @@ internal sealed class BenchApp : IAsyncDisposable
             ["Urls"] = "http://127.0.0.1:0",
             ["Annotator:DataPath"] = dataPath,
             ["Annotator:SeedDemoProject"] = "false",
+            // Hundreds of clients from one address: the per-address limits would be measured instead of the app.
+            ["Annotator:RateLimits:SignInAttempts"] = "0",
+            ["Annotator:RateLimits:HubRequests"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager"] = "Error",
         };

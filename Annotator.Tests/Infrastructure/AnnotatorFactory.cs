@@ -46,6 +46,10 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
         Directory.CreateDirectory(DataPath);
         _settings["Annotator:DataPath"] = DataPath;
         _settings["Annotator:SeedDemoProject"] = "false";
+        // Tests sign in and connect far more often from one address than people do; the limits' own tests turn them on.
+        _settings["Annotator:RateLimits:SignInAttempts"] = "0";
+        _settings["Annotator:RateLimits:InvitationRequests"] = "0";
+        _settings["Annotator:RateLimits:HubRequests"] = "0";
         if (database == TestDatabase.Postgres)
         {
             _postgresDatabase = "annotator_test_" + Guid.NewGuid().ToString("N")[..12];

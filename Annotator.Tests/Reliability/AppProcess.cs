@@ -45,6 +45,8 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["Urls"] = address.ToString().TrimEnd('/');
         start.Environment["Annotator__DataPath"] = dataPath;
         start.Environment["Annotator__SeedDemoProject"] = "false";
+        // Reconnecting programs would soon exceed the per-address hub limit, all coming from 127.0.0.1.
+        start.Environment["Annotator__RateLimits__HubRequests"] = "0";
         start.Environment["Annotator__Database__Provider"] = "Sqlite";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");

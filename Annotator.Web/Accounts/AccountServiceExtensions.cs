@@ -28,9 +28,9 @@ public static class AccountServiceExtensions
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 5;
                 o.User.RequireUniqueEmail = true;
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 10;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                // No account lockout: it let any stranger keep anyone (an admin too) out by typing wrong passwords for
+                // their email. Guessing is limited per client address instead (RateLimits), and passwords are long.
+                o.Lockout.AllowedForNewUsers = false;
                 o.SignIn.RequireConfirmedAccount = false;
             })
             .AddEntityFrameworkStores<AnnotatorDbContext>()
@@ -38,8 +38,12 @@ public static class AccountServiceExtensions
             .AddPasswordValidator<PasswordRules>()
             .AddDefaultTokenProviders();
 
-        // A role change or deactivation renews the security stamp; cookies are re-checked against it every minute.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // A role change, password change or deactivation renews the security stamp; every cookie is re-checked against
+        // it (and against deactivation, ActiveUserSignInManager) once it is SessionCheckSeconds old, then renewed.
+        services.Configure<SecurityStampValidatorOptions>(o =>
+            o.ValidationInterval = TimeSpan.FromSeconds(Math.Max(1, options.Live.SessionCheckSeconds)));
+        // Sessions live on the server, so signing out ends a session for every copy of its cookie.
+        services.AddSessionTicketStore();
 
         services.ConfigureApplicationCookie(o =>
         {
@@ -55,6 +59,8 @@ public static class AccountServiceExtensions
             o.SlidingExpiration = true;
             o.Events = new CookieAuthenticationEvents
             {
+                // Replacing the events must keep Identity's own: without this, cookies were never re-validated.
+                OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync,
                 // API calls get status codes, not a redirect to the login page.
                 OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized),
                 OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden),
@@ -64,6 +70,7 @@ public static class AccountServiceExtensions
         services.AddAuthentication()
             .AddScheme<ApiTokenAuthenticationOptions, ApiTokenAuthenticationHandler>(ApiTokenDefaults.Scheme, null);
         services.AddSingleton<ApiTokenService>();
+        services.AddAnnotatorRateLimits(options.RateLimits);
 
         services.AddAntiforgery(o =>
         {

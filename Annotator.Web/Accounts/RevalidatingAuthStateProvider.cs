@@ -8,14 +8,16 @@ using Microsoft.Extensions.Options;
 namespace Annotator.Web.Accounts;
 
 /// <summary>
-/// Re-checks an open Blazor circuit's user every minute (<c>Annotator:Live:SessionCheckSeconds</c>): a deactivated user, or one whose role changed, loses the
-/// circuit's authentication without waiting for the cookie to expire.
+/// Re-checks an open Blazor circuit's user every <c>Annotator:Live:SessionCheckSeconds</c>: a deactivated user, one whose
+/// role or password changed, or whose session was signed out (in another tab) loses the circuit's authentication without
+/// waiting for the cookie to expire.
 /// </summary>
 internal sealed class RevalidatingAuthStateProvider(
     ILoggerFactory loggerFactory,
     IServiceScopeFactory scopeFactory,
     IOptions<IdentityOptions> options,
-    IOptions<Annotator.Web.Live.LiveOptions> live)
+    IOptions<Annotator.Web.Live.LiveOptions> live,
+    SessionTicketStore sessions)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(Math.Max(1, live.Value.SessionCheckSeconds));
@@ -32,6 +34,11 @@ internal sealed class RevalidatingAuthStateProvider(
     {
         var user = await users.GetUserAsync(principal);
         if (user is null || user.DeactivatedAt is not null)
+        {
+            return false;
+        }
+        // A circuit opened on a cookie session ends with it (a principal without one, e.g. in tests, has none to check).
+        if (principal.FindFirstValue(SessionTicketStore.SessionClaim) is { } session && !await sessions.IsOpenAsync(session))
         {
             return false;
         }

@@ -149,7 +149,7 @@ public sealed class UserAdminService(
         {
             throw new DomainException(Describe(added));
         }
-        // Signs the user's sessions out of their old role within a minute, and their programs at once.
+        // Ends the user's sign-in sessions within SessionCheckSeconds (the cookie check compares stamps), and their programs at once.
         await users.UpdateSecurityStampAsync(user);
         await feed.PublishAccessChangeAsync(user.Id, $"Your role changed to {role}; connect again.");
     }

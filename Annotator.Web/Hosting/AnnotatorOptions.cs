@@ -18,6 +18,9 @@ public sealed class AnnotatorOptions
     /// <summary>Live collaboration: the edit feed, Redis, circuit retention, hub limits.</summary>
     public Annotator.Web.Live.LiveOptions Live { get; set; } = new();
 
+    /// <summary>Per-client-address limits on sign-in, invitations and the API-token hub.</summary>
+    public Annotator.Web.Accounts.RateLimitOptions RateLimits { get; set; } = new();
+
     /// <summary>Whether the first admin gets a demo project with sample images.</summary>
     public bool SeedDemoProject { get; set; } = true;
 

@@ -86,6 +86,8 @@ public static partial class HostingExtensions
             app.UseHsts();
         }
         app.UseSecurityHeaders();
+        // Before authentication: a refused request costs no password hashing or token look-up.
+        app.UseRateLimiter();
         app.UseRequireSetup();
         app.UseAuthentication();
         // Before authorization: a non-member must get the same 404 as for a missing project, not "access denied".
@@ -98,7 +100,7 @@ public static partial class HostingExtensions
         app.MapTaxonomyEndpoints();
         app.MapGuidelineEndpoints();
         app.MapAccountEndpoints();
-        app.MapHub<AnnotationsHub>(AnnotationsHub.Path);
+        app.MapHub<AnnotationsHub>(AnnotationsHub.Path).RequireRateLimiting(RateLimits.Hub);
         // Our own Content-Security-Policy (SecurityHeaders) already says frame-ancestors 'none'; Blazor's narrower header
         // would otherwise take its place.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

@@ -42,7 +42,11 @@ public sealed class AnnotationsHub(
     public override async Task OnConnectedAsync()
     {
         var caller = Caller();
-        registry.Add(Context.ConnectionId, Context.User!, caller);
+        // Thrown here, the reason reaches the client in the close message ("HubException: …").
+        if (registry.TryAdd(Context.ConnectionId, Context.User!, caller) is { } refused)
+        {
+            throw new HubException(refused);
+        }
         await base.OnConnectedAsync();
     }
 

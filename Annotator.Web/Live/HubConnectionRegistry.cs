@@ -18,23 +18,36 @@ public sealed class HubConnectionRegistry(
     IEditFeed feed,
     ApiTokenService tokens,
     AnnotationService annotations,
+    Microsoft.Extensions.Options.IOptions<LiveOptions> options,
     ILogger<HubConnectionRegistry> logger)
 {
     private readonly ConcurrentDictionary<string, Connection> _connections = new();
     private readonly Dictionary<string, UserEntry> _users = [];
     private readonly Lock _gate = new();
     private readonly Dictionary<int, IDisposable> _taxonomyWatches = [];
+    private readonly Dictionary<int, int> _perToken = [];
 
     /// <summary>Connections on this node (for tests and metrics).</summary>
     public int Count => _connections.Count;
 
-    /// <summary>Starts tracking a connection.</summary>
-    public void Add(string connectionId, ClaimsPrincipal user, HubCaller caller)
+    /// <summary>
+    /// Starts tracking a connection, unless its API token already has <see cref="LiveOptions.MaxConnectionsPerToken"/>
+    /// connections open here: then nothing is tracked and the reason is returned.
+    /// </summary>
+    public string? TryAdd(string connectionId, ClaimsPrincipal user, HubCaller caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        _connections[connectionId] = new Connection(user, caller);
+        var cap = options.Value.MaxConnectionsPerToken;
         lock (_gate)
         {
+            var open = _perToken.GetValueOrDefault(caller.TokenId);
+            if (cap > 0 && open >= cap)
+            {
+                return $"This API token already has {open} connections open, the most allowed (Annotator:Live:MaxConnectionsPerToken); "
+                    + "close one, or give each program its own token.";
+            }
+            _perToken[caller.TokenId] = open + 1;
+            _connections[connectionId] = new Connection(user, caller);
             if (!_users.TryGetValue(caller.UserId, out var entry))
             {
                 var userId = caller.UserId;
@@ -43,6 +56,7 @@ public sealed class HubConnectionRegistry(
             }
             entry.ConnectionIds.Add(connectionId);
         }
+        return null;
     }
 
     /// <summary>Stops tracking a connection (it closed).</summary>
@@ -54,6 +68,17 @@ public sealed class HubConnectionRegistry(
         }
         lock (_gate)
         {
+            if (_perToken.TryGetValue(connection.Caller.TokenId, out var open))
+            {
+                if (open <= 1)
+                {
+                    _perToken.Remove(connection.Caller.TokenId);
+                }
+                else
+                {
+                    _perToken[connection.Caller.TokenId] = open - 1;
+                }
+            }
             if (_users.TryGetValue(connection.Caller.UserId, out var entry))
             {
                 entry.ConnectionIds.Remove(connectionId);

@@ -25,6 +25,12 @@ public sealed class LiveOptions
     /// </summary>
     public int SessionCheckSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Most connections one API token may have open to the annotations hub on one node at a time; the next is refused
+    /// with the reason. 0 turns the cap off. Default 20.
+    /// </summary>
+    public int MaxConnectionsPerToken { get; set; } = 20;
+
     /// <summary>Largest message a hub client may send (bytes): the largest operation plus room for the envelope.</summary>
     public long HubMaxMessageBytes { get; set; } = 4L * 1024 * 1024 + 64 * 1024;
 
