@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace Annotator.Tests.Infrastructure;
@@ -109,6 +110,22 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
             return new Uri(addresses.Addresses.First());
         }
     }
+
+    /// <summary>
+    /// Builds one app at a time in this test process. With minimal hosting, WebApplicationFactory runs Program.cs and
+    /// applies the test's settings through a process-wide DiagnosticListener subscription; two factories building at
+    /// the same moment in parallel test classes were seen to cross (an app with rate limits off answered with another
+    /// app's limits). Only the start-up is serialised; the apps then run side by side.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        lock (HostBuildGate)
+        {
+            return base.CreateHost(builder);
+        }
+    }
+
+    private static readonly Lock HostBuildGate = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
