@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Security.Claims;
 using System.Text.Json;
 using Annotator.Core.Accounts;
@@ -8,6 +9,7 @@ using Annotator.Core.Taxonomy;
 using Annotator.Web.Accounts;
 using Annotator.Web.Data;
 using Annotator.Web.Live;
+using Annotator.Web.Workspace;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -31,7 +33,6 @@ internal static class LiveBenchmark
     /// <summary>p99 of the time until every other program on the image has an operation.</summary>
     public const double TargetP99Ms = 50;
 
-    private const int Clients = 500;
     private const int HotClients = 50;
     private const int ClientsPerOtherImage = 10;
     private const int OperationsPerSecond = 20;
@@ -43,28 +44,36 @@ internal static class LiveBenchmark
     private static readonly TimeSpan ThroughputWarmUp = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan ThroughputMeasured = TimeSpan.FromSeconds(20);
 
-    public static async Task RunAsync(CancellationToken cancellationToken)
+    /// <param name="clients">500: 50 on the busy image and 10 on each of 45 others; 50: all on the busy image, which then
+    /// gets every operation.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public static async Task RunAsync(int clients, CancellationToken cancellationToken)
     {
+        if (clients < HotClients || (clients - HotClients) % ClientsPerOtherImage != 0)
+        {
+            throw new ArgumentException($"--clients must be {HotClients}, or {HotClients} plus a multiple of {ClientsPerOtherImage}.");
+        }
         var root = NewRoot("live");
-        var otherImages = (Clients - HotClients) / ClientsPerOtherImage;
-        Console.WriteLine($"== live: {Clients} hub clients (WebSockets), {HotClients} on one image, {ClientsPerOtherImage} on each of " +
+        var otherImages = (clients - HotClients) / ClientsPerOtherImage;
+        Console.WriteLine($"== live: {clients} hub clients (WebSockets), {HotClients} on one image, {ClientsPerOtherImage} on each of " +
             $"{otherImages} others; {OperationsPerSecond} operations/s for {Measured.TotalSeconds:N0} s after {WarmUp.TotalSeconds:N0} s warm-up; SQLite, temp {root}");
+        Console.WriteLine($"  {DateTime.UtcNow:ddd MMM d yyyy HH:mm} UTC, load average {LoadAverage()}, {Environment.ProcessorCount} cores");
         try
         {
             await using var app = await BenchApp.StartAsync(Path.Combine(root, "data"));
             var clock = Stopwatch.StartNew();
-            var world = await LiveWorld.CreateAsync(app, 1 + otherImages, Clients, cancellationToken);
-            Console.WriteLine($"  {Clients} users with tokens and {1 + otherImages} images made in {clock.Elapsed.TotalSeconds:N1} s");
+            var world = await LiveWorld.CreateAsync(app, 1 + otherImages, clients, cancellationToken);
+            Console.WriteLine($"  {clients} users with tokens and {1 + otherImages} images made in {clock.Elapsed.TotalSeconds:N1} s");
 
             clock.Restart();
-            var programs = new LiveClient[Clients];
-            await Parallel.ForAsync(0, Clients, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            var programs = new LiveClient[clients];
+            await Parallel.ForAsync(0, clients, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
                 async (i, ct) =>
                 {
                     var image = i < HotClients ? world.Images[0] : world.Images[1 + (i - HotClients) / ClientsPerOtherImage];
                     programs[i] = await LiveClient.ConnectAsync(i, app.Address, world.Tokens[i], image, ct);
                 });
-            Console.WriteLine($"  {Clients} connected and joined in {clock.Elapsed.TotalSeconds:N1} s");
+            Console.WriteLine($"  {clients} connected and joined in {clock.Elapsed.TotalSeconds:N1} s");
 
             var probe = new Probe(HotClients - 1);
             foreach (var program in programs.Take(HotClients))
@@ -75,13 +84,18 @@ internal static class LiveBenchmark
             {
                 await DriveAsync(programs, probe, world.Taxonomy, WarmUp, measure: false, cancellationToken);
                 GC.Collect();
+                var loadBefore = LoadAverage();
+                using var stages = new EditStages();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 clock.Restart();
                 await DriveAsync(programs, probe, world.Taxonomy, Measured, measure: true, cancellationToken);
                 var wall = clock.Elapsed;
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+                var loadAfter = LoadAverage();
                 await Task.Delay(Straggler, cancellationToken);
-                probe.Report(wall, cpu);
+                probe.Report(wall, cpu, clients);
+                stages.Report();
+                Console.WriteLine($"  load average (1, 5, 15 min; /proc/loadavg) before the measured minute {loadBefore}, after it {loadAfter}");
             }
             finally
             {
@@ -192,7 +206,7 @@ internal static class LiveBenchmark
             {
                 await Task.Delay(due, cancellationToken);
             }
-            var hot = k % 2 == 0;
+            var hot = k % 2 == 0 || programs.Length == HotClients;
             LiveClient? program = null;
             for (var attempt = 0; attempt < 20 && program is null; attempt++)
             {
@@ -228,6 +242,56 @@ internal static class LiveBenchmark
             return count;
         }));
         return counts.Sum();
+    }
+
+    /// <summary>The first three fields of /proc/loadavg (1, 5 and 15 minutes), or "n/a".</summary>
+    internal static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    /// <summary>The app's own timings of each stage of an edit (<see cref="EditMetrics"/>), every edit on every image.</summary>
+    private sealed class EditStages : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _values = new();
+
+        public EditStages()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == EditMetrics.MeterName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+                _values.GetOrAdd(instrument.Name, _ => []).Add(value));
+            _listener.Start();
+        }
+
+        public void Report()
+        {
+            Console.WriteLine("  stages in the app, every edit (EditMetrics)");
+            foreach (var name in new[] { "lock_wait", "check", "writer_wait", "commit", "publish" })
+            {
+                if (_values.TryGetValue("annotator.edit." + name, out var bag))
+                {
+                    var values = bag.ToArray();
+                    Console.WriteLine($"    {name,-12} n {values.Length,5}  p50 {Stats.Quantile(values, 0.5),6:N1} ms  p99 {Stats.Quantile(values, 0.99),6:N1} ms  " +
+                        $"max {values.DefaultIfEmpty(double.NaN).Max(),6:N1} ms");
+                }
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static string NewRoot(string name) =>
@@ -427,7 +491,7 @@ internal static class LiveBenchmark
             }
         }
 
-        public void Report(TimeSpan wall, TimeSpan cpu)
+        public void Report(TimeSpan wall, TimeSpan cpu, int clients)
         {
             static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
             var perReceipt = new List<double>();
@@ -461,7 +525,7 @@ internal static class LiveBenchmark
                 $"{(p99 <= TargetP99Ms ? "MET" : "MISSED")} target p99 ≤ {TargetP99Ms:N0} ms");
             Console.WriteLine($"  sender's answer (Submit → result)       p50 {Stats.Quantile(answers, 0.5),6:N1} ms  p99 {Stats.Quantile(answers, 0.99),6:N1} ms");
             Console.WriteLine($"  operations not received by all {receivers} within {Straggler.TotalSeconds:N0} s: {incomplete}; " +
-                $"process CPU {cpu.TotalSeconds / wall.TotalSeconds:N2} of {Environment.ProcessorCount} cores (app and 500 clients)");
+                $"process CPU {cpu.TotalSeconds / wall.TotalSeconds:N2} of {Environment.ProcessorCount} cores (app and {clients} clients)");
         }
 
         private sealed class Timing(int sender, long sentAt)

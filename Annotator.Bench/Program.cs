@@ -45,7 +45,7 @@ internal static class Program
                     await CanvasBenchmark.RunAsync(options, timeout.Token);
                     return 0;
                 case "live":
-                    await LiveBenchmark.RunAsync(timeout.Token);
+                    await LiveBenchmark.RunAsync(int.Parse(BenchOptions.Value(args, "--clients") ?? "500", CultureInfo.InvariantCulture), timeout.Token);
                     return 0;
                 case "live-throughput":
                     await LiveBenchmark.RunThroughputAsync(timeout.Token);
@@ -65,7 +65,7 @@ internal static class Program
                     var canvas = await RunChildAsync(["canvas", .. args.Skip(1)], timeout.Token);
                     return ingest != 0 ? ingest : grid != 0 ? grid : canvas;
                 default:
-                    Console.Error.WriteLine("Usage: Annotator.Bench ingest|grid|canvas|live|live-throughput|taxonomy|all [--images N] [--regions N] [--concurrency N] [--grid-images N] " +
+                    Console.Error.WriteLine("Usage: Annotator.Bench ingest|grid|canvas|live|live-throughput|taxonomy|all [--images N] [--regions N] [--clients N] [--concurrency N] [--grid-images N] " +
                         "[--timeout-minutes N] [--input FOLDER]\n       Annotator.Bench generate --input FOLDER [--images N] [--size WxH]\n" +
                         "       Annotator.Bench ingest-profile [--images N]");
                     return 2;

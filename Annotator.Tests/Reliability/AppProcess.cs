@@ -17,6 +17,8 @@ public sealed class AppProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
+    private int _disposed;
+
     private AppProcess(Process process, Uri address)
     {
         _process = process;
@@ -87,6 +89,12 @@ public sealed class AppProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Twice is fine: a test that failed while restarting disposes the old process again in its finally, and must
+        // report why the restart failed, not "no process is associated with this object".
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await KillAsync();
         _process.Dispose();
     }

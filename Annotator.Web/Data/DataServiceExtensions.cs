@@ -27,7 +27,15 @@ public static class DataServiceExtensions
         else if (options.Database.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             var connectionString = SqliteConnectionString(options);
-            services.AddDbContextFactory<SqliteAnnotatorDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteBusyTimeout()));
+            var fullSync = options.Database.SqliteSynchronous.ToUpperInvariant() switch
+            {
+                "NORMAL" => false,
+                "FULL" => true,
+                _ => throw new InvalidOperationException(
+                    $"Annotator:Database:SqliteSynchronous '{options.Database.SqliteSynchronous}' is not known; use Normal or Full."),
+            };
+            var pragmas = new SqlitePragmas(fullSync);
+            services.AddDbContextFactory<SqliteAnnotatorDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(pragmas));
             services.AddSingleton<IDbContextFactory<AnnotatorDbContext>, FactoryOf<SqliteAnnotatorDbContext>>();
         }
         else
@@ -36,6 +44,7 @@ public static class DataServiceExtensions
                 $"Annotator:Database:Provider '{options.Database.Provider}' is not known; use Sqlite or Postgres.");
         }
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnnotatorDbContext>>().CreateDbContext());
+        services.AddSingleton<SqliteWriteQueue>();
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }

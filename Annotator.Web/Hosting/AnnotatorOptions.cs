@@ -37,6 +37,13 @@ public sealed class DatabaseOptions
     /// <summary>Connection string. Empty for SQLite means <c>{DataPath}/annotator.db</c>; required for PostgreSQL.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// SQLite's <c>synchronous</c> setting: "Normal" (default; a commit survives the app crashing or being killed, the
+    /// last ones before a power loss may not) or "Full" (every commit is flushed to the disk before it is acknowledged;
+    /// slower).
+    /// </summary>
+    public string SqliteSynchronous { get; set; } = "Normal";
+
     /// <summary>Whether <see cref="Provider"/> names PostgreSQL.</summary>
     public bool IsPostgres => Provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase)
         || Provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase);

@@ -57,6 +57,7 @@ public static partial class HostingExtensions
     public static IServiceCollection AddAnnotatorWorkspace(this IServiceCollection services)
     {
         services.AddSingleton<ImageLocks>();
+        services.AddSingleton<EditMetrics>();
         services.AddSingleton<PublishedTaxonomies>();
         services.AddSingleton<TaxonomyService>();
         services.AddSingleton<LabelHistory>();

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using Annotator.Core;
 using Annotator.Core.Annotations;
 using Annotator.Web.Data;
 using Annotator.Web.Taxonomy;
 using Annotator.Web.Live;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -36,6 +38,8 @@ public sealed class AnnotationService(
     PublishedTaxonomies taxonomies,
     EditBroadcaster broadcaster,
     LabelHistory labelHistory,
+    EditMetrics metrics,
+    SqliteWriteQueue writeQueue,
     TimeProvider clock,
     ILogger<AnnotationService> logger)
 {
@@ -162,7 +166,7 @@ public sealed class AnnotationService(
     /// Authorizes the caller for the image and opens a repeatable-read transaction in which their set is found, so
     /// everything read next matches the set's sequence number exactly; null when the caller may not see the image.
     /// </summary>
-    private async Task<(EditContext Context, AnnotationSet? Set, IDbContextTransaction Transaction)?> BeginReadAsync(
+    private async Task<(EditContext Context, AnnotationSet? Set, IAsyncDisposable Transaction)?> BeginReadAsync(
         AnnotatorDbContext db, ClaimsPrincipal user, int imageId, CancellationToken cancellationToken)
     {
         var context = await EditContext.LoadAsync(db, taxonomies, user, imageId, track: false, cancellationToken);
@@ -170,8 +174,34 @@ public sealed class AnnotationService(
         {
             return null;
         }
-        var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        IAsyncDisposable transaction;
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            // A deferred transaction: in WAL mode it reads one snapshot from its first read on, without taking the
+            // database's single write lock (Microsoft.Data.Sqlite begins IMMEDIATE otherwise, so every workspace opening
+            // and catch-up would queue with the edits).
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            var deferred = sqlite.BeginTransaction(deferred: true);
+            transaction = new ReadTransaction(await db.Database.UseTransactionAsync(deferred, cancellationToken), deferred);
+        }
+        else
+        {
+            transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        }
         return (context, await context.FindSetAsync(db, cancellationToken), transaction);
+    }
+
+    /// <summary>EF's handle on a transaction it did not begin, and the transaction itself: both end together.</summary>
+    private sealed class ReadTransaction(IDbContextTransaction? handle, SqliteTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (handle is not null)
+            {
+                await handle.DisposeAsync();
+            }
+            await transaction.DisposeAsync();
+        }
     }
 
     /// <summary>Parses and applies an operation sent by a client as JSON.</summary>
@@ -193,7 +223,9 @@ public sealed class AnnotationService(
     public async Task<EditOutcome> ApplyAsync(ClaimsPrincipal user, int imageId, EditOperation operation,
         CancellationToken cancellationToken = default)
     {
+        var waiting = Stopwatch.GetTimestamp();
         using var _ = await locks.AcquireAsync(imageId, cancellationToken);
+        metrics.LockWait(waiting);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -202,7 +234,9 @@ public sealed class AnnotationService(
                 if (fresh)
                 {
                     // Durable first, then told: still under the image's lock, so this node publishes in sequence order.
+                    var publishing = Stopwatch.GetTimestamp();
                     await broadcaster.PublishAsync(imageId, outcome.SetOwnerId, outcome.ToJson());
+                    metrics.Publish(publishing);
                 }
                 return outcome;
             }
@@ -266,6 +300,7 @@ public sealed class AnnotationService(
     private async Task<(EditOutcome Outcome, bool Fresh)> TryApplyAsync(ClaimsPrincipal user, int imageId, EditOperation operation,
         CancellationToken cancellationToken)
     {
+        var checking = Stopwatch.GetTimestamp();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var context = await EditContext.LoadAsync(db, taxonomies, user, imageId, track: true, cancellationToken)
             ?? throw new DomainException("This image does not exist or you are not a member of its project.");
@@ -294,7 +329,12 @@ public sealed class AnnotationService(
         var versionId = context.TaxonomyVersionId!.Value;
         // Everything is checked before anything is written; the new set (first edit of this image) and the edit itself
         // commit together.
+        metrics.Check(checking);
+        var waiting = Stopwatch.GetTimestamp();
+        using var writer = await writeQueue.EnterAsync(db.Database, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        metrics.WriterWait(waiting);
+        var writing = Stopwatch.GetTimestamp();
         if (!await TaxonomyGate.IsCurrentAsync(db, context.Image.ProjectId, versionId, cancellationToken))
         {
             throw new TaxonomyMovedException();
@@ -363,6 +403,7 @@ public sealed class AnnotationService(
             OperationJson.Serialize(outcome.Applied), now, set.Id));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        metrics.Commit(writing);
         return (outcome with
         {
             Sequence = sequence,

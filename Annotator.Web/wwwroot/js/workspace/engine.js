@@ -18,10 +18,25 @@ import { SlicedDraw } from './sliced-draw.js';
 
 /** A full annotation draw slower than this (ms) is replaced by a blit while the view moves, and sliced once it rests. */
 const BUDGET_MS = 8;
-/** Time (ms) one slice of a sliced full draw may take, per frame (overshoots by up to one chunk of shapes). */
-const SLICE_MS = 6;
-/** The view counts as animating this long (ms) after its last change. */
-const SETTLE_MS = 140;
+/**
+ * Time (ms) one slice of a sliced full draw may take, per frame (overshoots by up to one chunk of shapes): most of a
+ * 60 Hz frame, as the view is at rest meanwhile and the sooner the draw is complete the sooner the view is sharp.
+ */
+const SLICE_MS = 10;
+/**
+ * With nothing in the input queue (Chromium's isInputPending), a slice goes on up to this long (ms): the view is at rest
+ * and a frame or two longer is not seen, while each frame the draw is split over adds a frame interval (more on a busy
+ * machine) to the time until the view is sharp. Input that arrives stops it at the next chunk of shapes.
+ */
+const IDLE_SLICE_MS = 48;
+/**
+ * The view counts as animating this long (ms) after its last change; then the image is redrawn in full quality and the
+ * annotations in full. Three frames: wheel and drag events come every frame while the view moves, and a redraw started
+ * between two notches of a slow wheel is dropped (not finished) when the next one moves the view.
+ */
+const SETTLE_MS = 50;
+/** Frame intervals are recorded (metrics().intervals) while the view changed less than this long (ms) ago. */
+const MOVING_MS = 140;
 /** Margin (CSS px) around the view in which regions are still drawn; also the padding of partial repaints. */
 const MARGIN = 8;
 /** A partial repaint larger than this share of the view becomes a full one. */
@@ -65,7 +80,11 @@ export class Engine {
         this.imageView = -1;
         this.annotationView = -1;
         this.lastViewChange = -Infinity;
+        /** the view moved and has not been sharp since (image in full quality, annotations drawn at the new view) */
+        this.blurred = false;
         this.lastFrame = 0;
+        /** the view version the previous frame saw */
+        this.frameView = -1;
         this.raf = 0;
         this.firstDone = false;
         this.imageComplete = false;
@@ -120,6 +139,7 @@ export class Engine {
     /** Call after changing the viewport. */
     viewChanged() {
         this.lastViewChange = performance.now();
+        this.blurred = true;
         this.dirty.overlay = true;
         this.#schedule();
     }
@@ -153,10 +173,13 @@ export class Engine {
     #frame() {
         this.raf = 0;
         const now = performance.now();
-        const animating = now - this.lastViewChange < SETTLE_MS;
-        if (this.lastFrame && now - this.lastFrame < SETTLE_MS && animating) this.parts.metrics.interval(now - this.lastFrame);
-        this.lastFrame = now;
         const v = this.view.version;
+        // at rest: no change for SETTLE_MS and none since the last frame (a frame that stalled longer than SETTLE_MS in
+        // the middle of a gesture finds the gesture's next change and still counts as moving)
+        const animating = now - this.lastViewChange < SETTLE_MS || v !== this.frameView;
+        this.frameView = v;
+        if (this.lastFrame && now - this.lastFrame < MOVING_MS && now - this.lastViewChange < MOVING_MS) this.parts.metrics.interval(now - this.lastFrame);
+        this.lastFrame = now;
         this.host.dataset.zoom = String(Math.round(this.view.scale * 1e4) / 1e4);
         if (this.dirty.image || this.imageView !== v || (this.imageFast && !animating)) this.#drawImage(animating);
         const storeDamage = this.parts.store.takeDamage();
@@ -168,6 +191,10 @@ export class Engine {
         else if (this.dirty.annotations || this.annotationView !== v) this.#drawAnnotations(animating);
         else if (this.damage.length) this.#drawPartial();
         if (this.dirty.overlay) this.#drawOverlay();
+        if (this.blurred && !animating && !this.job && !this.shifted && !this.imageFast && this.annotationView === v) {
+            this.blurred = false;
+            this.parts.metrics.sharpAgain(performance.now() - this.lastViewChange);
+        }
         if (animating || this.annotationView !== v || this.dirty.annotations || this.job) this.#schedule();
         else if (!this.firstDone && this.imageComplete && this.parts.metrics.firstDrawMs !== null) {
             this.firstDone = true;
@@ -183,6 +210,7 @@ export class Engine {
 
     /** @param {boolean} animating */
     #drawImage(animating) {
+        const t0 = performance.now();
         const { ctx, canvas } = this.image;
         ctx.setTransform(1, 0, 0, 1, 0, 0);
         ctx.clearRect(0, 0, canvas.width, canvas.height);
@@ -192,6 +220,7 @@ export class Engine {
         this.imageView = this.view.version;
         this.imageFast = animating; // redrawn in full quality once the view rests
         this.dirty.image = false;
+        this.parts.metrics.image(performance.now() - t0);
     }
 
     /**
@@ -268,7 +297,7 @@ export class Engine {
      */
     #continueSliced(t0) {
         const job = /** @type {SlicedDraw} */ (this.job);
-        const done = job.step(t0, t0 + SLICE_MS); // planning counts; at least one chunk is drawn
+        const done = job.step(t0, t0 + IDLE_SLICE_MS, t0 + SLICE_MS); // planning counts; at least one chunk is drawn
         const m = this.parts.metrics;
         m.frame(job.last, false);
         if (!done) return;

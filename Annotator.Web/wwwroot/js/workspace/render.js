@@ -145,9 +145,10 @@ export function planRegions(records, labels, exclude, bulk) {
  * @param {CanvasRenderingContext2D} ctx transformed to image px @param {DrawPlan} plan @param {DrawCursor} cursor
  * @param {number} s @param {number} dpr @param {Map<string, Label>} labels
  * @param {number} deadline performance.now() after which to stop (Infinity: draw all)
+ * @param {(() => boolean)|null} [yieldNow] when given, also checked every CHUNK shapes: true stops the draw there
  * @returns {boolean} the whole plan is drawn
  */
-export function drawPlan(ctx, plan, cursor, s, dpr, labels, deadline) {
+export function drawPlan(ctx, plan, cursor, s, dpr, labels, deadline, yieldNow = null) {
     const line = plan.bulk ? 1 / (s * dpr) : LINE / s;
     const { batches } = plan;
     while (cursor.batch < batches.length) {
@@ -167,6 +168,7 @@ export function drawPlan(ctx, plan, cursor, s, dpr, labels, deadline) {
             }
         }
         if (deadline !== Infinity && performance.now() >= deadline) break;
+        if (yieldNow && yieldNow()) break;
     }
     ctx.globalAlpha = 1;
     ctx.setLineDash([]);

@@ -10,6 +10,16 @@ import { drawPlan, planRegions } from './render.js';
 /** @typedef {import('./tools/tool.js').Label} Label */
 /** @typedef {{canvas: HTMLCanvasElement, ctx: CanvasRenderingContext2D}} Layer */
 
+/**
+ * Chromium's navigator.scheduling.isInputPending, bound, or null where the browser has none (then slices keep to the
+ * soft deadline).
+ * @returns {(() => boolean)|null}
+ */
+function inputPending() {
+    const scheduling = /** @type {{isInputPending?: () => boolean}|undefined} */ (/** @type {any} */ (navigator).scheduling);
+    return typeof scheduling?.isInputPending === 'function' ? () => /** @type {() => boolean} */ (scheduling.isInputPending).call(scheduling) : null;
+}
+
 export class SlicedDraw {
     /**
      * Clears the back layer and plans the draw (nothing is drawn yet).
@@ -43,13 +53,17 @@ export class SlicedDraw {
     }
 
     /**
-     * Draws on until the deadline; at least one chunk of shapes.
+     * Draws on until the deadline, or past the soft one as soon as input is waiting; at least one chunk of shapes.
      * @param {number} t0 performance.now() when this slice's work began (planning included)
      * @param {number} deadline performance.now() to stop after
+     * @param {number} [soft] performance.now() after which to stop as soon as input is pending
      * @returns {boolean} the draw is complete
      */
-    step(t0, deadline) {
-        const done = drawPlan(this.layer.ctx, this.plan, this.cursor, this.view.scale, this.style.dpr, this.style.labels, deadline);
+    step(t0, deadline, soft = deadline) {
+        const pending = inputPending();
+        const yieldNow = pending && soft < deadline ? () => performance.now() >= soft && pending() : null;
+        const done = drawPlan(this.layer.ctx, this.plan, this.cursor, this.view.scale, this.style.dpr, this.style.labels,
+            pending ? deadline : soft, yieldNow);
         const ms = performance.now() - t0;
         this.last = ms;
         this.ms += ms;

@@ -465,7 +465,13 @@ export function createWorkspace(host, dotNet, options) {
                 shapes: store.size,
                 drawn: metrics.drawn,
                 frames: metrics.frames.slice(),
+                imageFrames: metrics.imageFrames.slice(),
                 intervals: metrics.intervals.slice(),
+                lastImageDrawMs: metrics.lastImageDrawMs,
+                sharpCount: metrics.sharpCount,
+                lastSharpMs: metrics.lastSharpMs,
+                sharp: metrics.sharp.slice(),
+                longFrames: metrics.takeLongFrames(),
                 lastDrawMs: metrics.lastDrawMs,
                 lastFullDrawMs: metrics.lastFullDrawMs,
                 lastFullDrawSlices: metrics.lastFullDrawSlices,
@@ -503,6 +509,7 @@ export function createWorkspace(host, dotNet, options) {
             active.cancel();
             queue.dispose();
             engine.dispose();
+            metrics.dispose();
             tiles.dispose();
             toasts.dispose();
             host.classList.remove('ws-host');
