@@ -30,17 +30,24 @@ public sealed class AppProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>Starts the app on <paramref name="dataPath"/> and waits until it answers HTTP.</summary>
-    public static async Task<AppProcess> StartAsync(string dataPath, CancellationToken cancellationToken)
+    public static Task<AppProcess> StartAsync(string dataPath, CancellationToken cancellationToken) =>
+        StartAsync(dataPath, AppContext.BaseDirectory, AppContext.BaseDirectory, cancellationToken);
+
+    /// <summary>
+    /// Starts the app whose files are in <paramref name="appFolder"/> (a publish folder, say) from the working directory
+    /// <paramref name="workingDirectory"/>, on <paramref name="dataPath"/>, and waits until it answers HTTP.
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(string dataPath, string appFolder, string workingDirectory, CancellationToken cancellationToken)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}/");
         var start = new ProcessStartInfo(DotnetHost())
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Annotator.Web.dll"));
+        start.ArgumentList.Add(Path.Combine(appFolder, "Annotator.Web.dll"));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Urls"] = address.ToString().TrimEnd('/');
         start.Environment["Annotator__DataPath"] = dataPath;
@@ -101,7 +108,8 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    private static string DotnetHost()
+    /// <summary>The dotnet host running the tests (for starting the app or the SDK).</summary>
+    public static string DotnetHost()
     {
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
         {
