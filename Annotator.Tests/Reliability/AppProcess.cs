@@ -12,7 +12,7 @@ namespace Annotator.Tests.Reliability;
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(180);
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -73,8 +73,13 @@ public sealed class AppProcess : IAsyncDisposable
                 using var response = await http.GetAsync("/account/login", cancellationToken);
                 return app;
             }
-            catch (HttpRequestException) when (deadline.Elapsed < StartLimit)
+            catch (HttpRequestException)
             {
+                if (deadline.Elapsed > StartLimit)
+                {
+                    await app.KillAsync();
+                    throw new TimeoutException($"The app did not answer HTTP within {StartLimit.TotalSeconds:N0} s:\n{app.Output}");
+                }
                 await Task.Delay(100, cancellationToken);
             }
         }

@@ -20,8 +20,10 @@ public static class AntiforgeryCheck
                 ? null
                 : "Missing or invalid anti-forgery token. Reload the page and try again.";
         }
-        catch (Exception e) when (e is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested
+            && (e is InvalidDataException or IOException || e is AntiforgeryValidationException { InnerException: InvalidDataException or IOException }))
         {
+            // Antiforgery wraps the form reader's failure in an AntiforgeryValidationException.
             return "The request body is not well-formed (a part or the closing boundary of the multipart/form-data body is missing), " +
                 "and it carries no anti-forgery token header. Reload the page and try again.";
         }
