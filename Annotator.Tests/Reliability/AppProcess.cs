@@ -60,7 +60,7 @@ public sealed class AppProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(20) };
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -73,8 +73,9 @@ public sealed class AppProcess : IAsyncDisposable
                 using var response = await http.GetAsync("/account/login", cancellationToken);
                 return app;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
+                // Not listening yet, or too busy starting to answer within the client's timeout.
                 if (deadline.Elapsed > StartLimit)
                 {
                     await app.KillAsync();
