@@ -373,7 +373,8 @@ public sealed class ImageIngestService(
         var buffer = new byte[81920];
         var filled = 0;
         int read;
-        while (filled < HeadLength && (read = await content.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
+        // Only the first bytes: an archive entry that is refused from them is inflated no further.
+        while (filled < HeadLength && (read = await content.ReadAsync(buffer.AsMemory(filled, HeadLength - filled), cancellationToken)) > 0)
         {
             filled += read;
         }
