@@ -41,6 +41,7 @@ internal static class IngestBenchmark
         var root = Path.Combine(Path.GetTempPath(), "annotator-bench", "ingest-" + Guid.NewGuid().ToString("N")[..12]);
         Console.WriteLine($"== ingest: {options.Images:N0} JPEGs of {Width}×{Height}, {options.Concurrency} at a time, " +
             $"{Environment.ProcessorCount} cores, temp {root}");
+        Console.WriteLine($"   {DateTime.UtcNow:ddd MMM d HH:mm:ss} UTC, load average {LoadAverage()} (other processes on the machine skew the figures)");
         try
         {
             var input = options.Input;
@@ -85,7 +86,9 @@ internal static class IngestBenchmark
                     $"second half {run.SecondHalfPerSecond:N1}/s; latency p50 {run.P50:N0} ms, p95 {run.P95:N0} ms)  " +
                     $"{(run.ImagesPerSecond >= Target ? "MET" : "MISSED")} target {Target:N0}/s");
                 Console.WriteLine($"  {"",-28} {run.Figures}");
+                Console.WriteLine($"  {"",-28} load average when it ended: {run.LoadAverage}");
             }
+            Console.WriteLine($"  load average now: {LoadAverage()}");
         }
         finally
         {
@@ -172,8 +175,8 @@ internal static class IngestBenchmark
             var half = order.Length / 2;
             var run = new IngestRun(name, files.Count, clock.Elapsed.TotalSeconds,
                 (order.Length - half) / Math.Max(1e-9, order[^1] - order[half - 1]),
-                Stats.Quantile(latencies, 0.5), Stats.Quantile(latencies, 0.95), figures);
-            Console.WriteLine($"   {run.ImagesPerSecond:N1} images/s, {run.Seconds:N1} s; {figures}");
+                Stats.Quantile(latencies, 0.5), Stats.Quantile(latencies, 0.95), figures, LoadAverage());
+            Console.WriteLine($"   {run.ImagesPerSecond:N1} images/s, {run.Seconds:N1} s, p50 {run.P50:N0} ms, p95 {run.P95:N0} ms; {figures}; load {run.LoadAverage}");
             return run;
         }
         finally
@@ -321,8 +324,11 @@ internal static class IngestBenchmark
         public void Dispose() => client?.Dispose();
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages (and runnable/total tasks) from /proc/loadavg.</summary>
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+
     private sealed record IngestRun(string Name, int Count, double Seconds, double SecondHalfPerSecond, double P50, double P95,
-        PhaseFigures Figures)
+        PhaseFigures Figures, string LoadAverage)
     {
         public double ImagesPerSecond => Count / Seconds;
     }

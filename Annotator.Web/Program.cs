@@ -1,6 +1,6 @@
 using Annotator.Web.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(HostingExtensions.StartOptions(args));
 builder.AddAnnotator();
 
 var app = builder.Build();

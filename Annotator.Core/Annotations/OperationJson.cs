@@ -36,9 +36,19 @@ public static class OperationJson
         }
         using (document)
         {
-            return Read(document.RootElement);
+            try
+            {
+                return Read(document.RootElement);
+            }
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json parses an escaped unpaired surrogate ("\ud800") but refuses to turn it into a string.
+                throw new DomainException(NotUnicode);
+            }
         }
     }
+
+    private const string NotUnicode = "The operation holds text that is not valid Unicode (an unpaired surrogate such as \\ud800).";
 
     /// <summary>Writes an operation; <see cref="Parse"/> reads it back equal.</summary>
     public static string Serialize(EditOperation op)
@@ -93,7 +103,18 @@ public static class OperationJson
     }
 
     /// <summary>Writes a JSON value as compact text.</summary>
-    internal static string Compacted(JsonElement value) => WriteJson(value.WriteTo);
+    /// <exception cref="DomainException">A string in it is not valid Unicode (an escaped unpaired surrogate).</exception>
+    internal static string Compacted(JsonElement value)
+    {
+        try
+        {
+            return WriteJson(value.WriteTo);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new DomainException(NotUnicode);
+        }
+    }
 
     private static string WriteJson(Action<Utf8JsonWriter> write)
     {

@@ -12,7 +12,7 @@ namespace Annotator.Tests.Reliability;
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(180);
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -32,17 +32,24 @@ public sealed class AppProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>Starts the app on <paramref name="dataPath"/> and waits until it answers HTTP.</summary>
-    public static async Task<AppProcess> StartAsync(string dataPath, CancellationToken cancellationToken)
+    public static Task<AppProcess> StartAsync(string dataPath, CancellationToken cancellationToken) =>
+        StartAsync(dataPath, AppContext.BaseDirectory, AppContext.BaseDirectory, cancellationToken);
+
+    /// <summary>
+    /// Starts the app whose files are in <paramref name="appFolder"/> (a publish folder, say) from the working directory
+    /// <paramref name="workingDirectory"/>, on <paramref name="dataPath"/>, and waits until it answers HTTP.
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(string dataPath, string appFolder, string workingDirectory, CancellationToken cancellationToken)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}/");
         var start = new ProcessStartInfo(DotnetHost())
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Annotator.Web.dll"));
+        start.ArgumentList.Add(Path.Combine(appFolder, "Annotator.Web.dll"));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Urls"] = address.ToString().TrimEnd('/');
         start.Environment["Annotator__DataPath"] = dataPath;
@@ -57,7 +64,7 @@ public sealed class AppProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(20) };
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -70,8 +77,14 @@ public sealed class AppProcess : IAsyncDisposable
                 using var response = await http.GetAsync("/account/login", cancellationToken);
                 return app;
             }
-            catch (HttpRequestException) when (deadline.Elapsed < StartLimit)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
+                // Not listening yet, or too busy starting to answer within the client's timeout.
+                if (deadline.Elapsed > StartLimit)
+                {
+                    await app.KillAsync();
+                    throw new TimeoutException($"The app did not answer HTTP within {StartLimit.TotalSeconds:N0} s:\n{app.Output}");
+                }
                 await Task.Delay(100, cancellationToken);
             }
         }
@@ -111,7 +124,8 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    private static string DotnetHost()
+    /// <summary>The dotnet host running the tests (for starting the app or the SDK).</summary>
+    public static string DotnetHost()
     {
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
         {

@@ -115,6 +115,8 @@ public static class ImageEndpoints
         };
         var userId = ProjectAccess.UserId(user)!;
         var results = new List<IngestResult>();
+        // The request's archives share one expansion budget, however many of them it holds.
+        var budget = ingest.NewInflateBudget();
         try
         {
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
@@ -125,13 +127,20 @@ public static class ImageEndpoints
                     continue;
                 }
                 var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value! : disposition.FileName.Value ?? "file";
-                results.AddRange(await ingest.IngestUploadAsync(projectId, userId, fileName, section.Body, cancellationToken));
+                results.AddRange(await ingest.IngestUploadAsync(projectId, userId, fileName, section.Body, budget, cancellationToken));
             }
         }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            return Problem(StatusCodes.Status413PayloadTooLarge,
+                $"The upload is larger than the limit of {limits.MaxRequestBytes / (1024d * 1024):N0} MiB per request{Kept(results)}");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            // IOException covers BadHttpRequestException and a body that ends before the multipart's closing boundary.
             // Files already taken stay taken; the rest of the request could not be read.
-            results.Add(IngestResult.Refused("request", $"The upload could not be read to the end: {e.Message}"));
+            return Problem(StatusCodes.Status400BadRequest,
+                $"The upload ended before it was complete (a part or the closing boundary of the multipart/form-data body is missing){Kept(results)}");
         }
         if (results.Count == 0)
         {
@@ -171,12 +180,19 @@ public static class ImageEndpoints
         {
             return Results.NotFound();
         }
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await AntiforgeryCheck.RefusalAsync(antiforgery, context) is { } antiforgeryRefusal)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid anti-forgery token. Reload the page and try again.");
+            return Problem(StatusCodes.Status400BadRequest, antiforgeryRefusal);
         }
         return permission.WhyCannotAddImages(fromServerFolder) is { } reason ? Problem(StatusCodes.Status403Forbidden, reason) : null;
     }
 
     private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
+
+    /// <summary>The end of a message about an upload that broke off: what of it was kept.</summary>
+    private static string Kept(List<IngestResult> results)
+    {
+        var added = results.Count(r => r.Outcome == IngestOutcome.Added);
+        return added == 0 ? "; nothing was added." : $"; the {added:N0} image{(added == 1 ? "" : "s")} before that point {(added == 1 ? "was" : "were")} added.";
+    }
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using Annotator.Core;
 using Annotator.Core.Taxonomy.Interchange;
+using Annotator.Web.Hosting;
 using Annotator.Web.Projects;
 using Annotator.Web.Taxonomy;
 using Microsoft.AspNetCore.Antiforgery;
@@ -60,9 +61,9 @@ public static class TaxonomyEndpoints
         {
             return Results.NotFound();
         }
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await AntiforgeryCheck.RefusalAsync(antiforgery, context) is { } antiforgeryRefusal)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid anti-forgery token. Reload the page and try again.");
+            return Problem(StatusCodes.Status400BadRequest, antiforgeryRefusal);
         }
         if (!permission.IsAdmin)
         {

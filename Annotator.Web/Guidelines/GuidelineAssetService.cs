@@ -129,8 +129,9 @@ public sealed partial class GuidelineAssetService(
         }
         catch (Vips.VipsException e)
         {
+            logger.LogInformation("Re-encoding guideline image {File} failed: {Reason}", fileName, e.Message.Split('\n')[0]);
             return GuidelineAssetUpload.Refused(GuidelineAssetRefusal.Invalid,
-                $"{Name(fileName)} could not be re-encoded: {e.Message.Split('\n')[0].TrimEnd('.')}.");
+                $"{Name(fileName)} could not be re-encoded: the image data is corrupt or truncated.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

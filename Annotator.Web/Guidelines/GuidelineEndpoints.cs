@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Annotator.Web.Hosting;
 using Annotator.Web.Projects;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
@@ -51,9 +52,9 @@ public static class GuidelineEndpoints
         {
             return Results.NotFound();
         }
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await AntiforgeryCheck.RefusalAsync(antiforgery, context) is { } antiforgeryRefusal)
         {
-            return Error(StatusCodes.Status400BadRequest, "Missing or invalid anti-forgery token. Reload the page and try again.");
+            return Error(StatusCodes.Status400BadRequest, antiforgeryRefusal);
         }
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -91,9 +92,11 @@ public static class GuidelineEndpoints
         {
             return Error(StatusCodes.Status413PayloadTooLarge, TooLarge());
         }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        catch (Exception e) when (e is InvalidDataException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            return Error(StatusCodes.Status400BadRequest, $"The upload could not be read to the end: {e.Message}");
+            // IOException covers BadHttpRequestException and a body that ends before the multipart's closing boundary.
+            return Error(StatusCodes.Status400BadRequest,
+                "The upload ended before it was complete (a part or the closing boundary of the multipart/form-data body is missing); nothing was added.");
         }
         return upload switch
         {

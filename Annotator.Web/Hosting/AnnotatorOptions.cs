@@ -64,6 +64,16 @@ public sealed class ImageOptions
     /// <summary>Most entries read from one .zip archive. Default 20,000.</summary>
     public int MaxZipEntries { get; set; } = 20_000;
 
+    /// <summary>
+    /// The .zip archives of one upload request may expand to at most this many times their own size, plus
+    /// <see cref="ZipInflateAllowanceBytes"/>. Photos barely compress, so an archive of images stays near 1×; a zip bomb
+    /// stops at the limit. Default 4.
+    /// </summary>
+    public double ZipInflateRatio { get; set; } = 4;
+
+    /// <summary>Bytes every upload request's archives may expand to on top of <see cref="ZipInflateRatio"/> × their size (room for small archives of well-compressing TIFFs or PNGs). Default 64 MiB.</summary>
+    public long ZipInflateAllowanceBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Longest side of a thumbnail, in pixels. Default 256.</summary>
     public int ThumbnailSize { get; set; } = 256;
 

@@ -17,6 +17,27 @@ namespace Annotator.Web.Hosting;
 /// <summary>Registration and the request pipeline, grouped by concern.</summary>
 public static partial class HostingExtensions
 {
+    /// <summary>
+    /// How the app starts: its content root (appsettings.json, wwwroot and the static assets' manifest) is the folder
+    /// the app's files are in, so <c>dotnet /opt/annotator/Annotator.Web.dll</c> serves its static files whatever the
+    /// working directory (with the working directory as content root, every asset was answered 200 with an empty body).
+    /// <c>--contentRoot</c> or <c>ASPNETCORE_CONTENTROOT</c>/<c>DOTNET_CONTENTROOT</c> still choose another. A relative
+    /// <see cref="AnnotatorOptions.DataPath"/> stays relative to the working directory.
+    /// </summary>
+    public static WebApplicationOptions StartOptions(string[] args)
+    {
+        var configured = new ConfigurationBuilder()
+            .AddEnvironmentVariables("DOTNET_")
+            .AddEnvironmentVariables("ASPNETCORE_")
+            .AddCommandLine(args)
+            .Build()[HostDefaults.ContentRootKey];
+        return new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = string.IsNullOrEmpty(configured) ? AppContext.BaseDirectory : null,
+        };
+    }
+
     /// <summary>Registers everything the app needs.</summary>
     public static WebApplicationBuilder AddAnnotator(this WebApplicationBuilder builder)
     {

@@ -26,6 +26,8 @@ public sealed class ImageIngestService(
 
     private readonly ImageOptions _limits = options.Value.Images;
 
+    private long _spooledBytes;
+
     // SQLite lets one connection write at a time, and Microsoft.Data.Sqlite answers a busy database by sleeping 150 ms
     // before it retries: concurrent uploads spent most of their time in those sleeps, with the cores idle. Queueing
     // our own inserts here costs the few milliseconds one commit takes instead. PostgreSQL takes concurrent inserts.
@@ -38,10 +40,24 @@ public sealed class ImageIngestService(
     /// Ingests one uploaded file. A .zip archive (recognised by content) is expanded and each entry ingested; any
     /// other file must be an image. Returns one result per image file.
     /// </summary>
+    public Task<IReadOnlyList<IngestResult>> IngestUploadAsync(int projectId, string userId, string fileName,
+        Stream content, CancellationToken cancellationToken = default) =>
+        IngestUploadAsync(projectId, userId, fileName, content, NewInflateBudget(), cancellationToken);
+
+    /// <summary>
+    /// Ingests one file of an upload request whose archives share <paramref name="budget"/>: together they may expand
+    /// to at most <see cref="ImageOptions.ZipInflateRatio"/> times their size plus
+    /// <see cref="ImageOptions.ZipInflateAllowanceBytes"/>.
+    /// </summary>
     public async Task<IReadOnlyList<IngestResult>> IngestUploadAsync(int projectId, string userId, string fileName,
-        Stream content, CancellationToken cancellationToken = default)
+        Stream content, InflateBudget budget, CancellationToken cancellationToken = default)
     {
-        var spooled = await SpoolAsync(content, fileName, _limits.MaxRequestBytes, cancellationToken);
+        ArgumentNullException.ThrowIfNull(budget);
+        // An archive may be as large as the request; anything else must be an image from its first bytes on, and is
+        // refused before it is written anywhere otherwise.
+        var spooled = await SpoolAsync(content, fileName, head => head.Span.StartsWith(ZipSignature)
+            ? new SpoolRule(_limits.MaxRequestBytes, null)
+            : ImageRule(head.Span), budget: null, cancellationToken);
         if (spooled.Error is not null)
         {
             return [IngestResult.Refused(fileName, spooled.Error)];
@@ -50,20 +66,25 @@ public sealed class ImageIngestService(
         {
             try
             {
-                return await IngestZipAsync(projectId, userId, spooled.Path!, cancellationToken);
+                budget.AddArchive(spooled.Length);
+                return await IngestZipAsync(projectId, userId, fileName, spooled.Path!, budget, cancellationToken);
             }
             finally
             {
                 ImageStore.DeleteQuietly(spooled.Path);
             }
         }
-        if (spooled.Length > _limits.MaxFileBytes)
-        {
-            ImageStore.DeleteQuietly(spooled.Path);
-            return [IngestResult.Refused(fileName, TooBig())];
-        }
         return [await IngestSpooledAsync(projectId, userId, fileName, spooled, cancellationToken)];
     }
+
+    /// <summary>A new expansion budget for the archives of one upload request.</summary>
+    public InflateBudget NewInflateBudget() => new(_limits.ZipInflateRatio, _limits.ZipInflateAllowanceBytes);
+
+    /// <summary>
+    /// Bytes written to the store's temporary folder since the app started: uploads, archive entries and imported files
+    /// as they are spooled (diagnostics, and tests that check an archive was not expanded to disk).
+    /// </summary>
+    public long SpooledBytes => Interlocked.Read(ref _spooledBytes);
 
     /// <summary>
     /// Imports every file under <paramref name="relativeFolder"/> of the configured import root (recursively).
@@ -93,11 +114,12 @@ public sealed class ImageIngestService(
             try
             {
                 await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan);
-                spooled = await SpoolAsync(stream, name, _limits.MaxFileBytes, cancellationToken);
+                spooled = await SpoolAsync(stream, name, head => ImageRule(head.Span), budget: null, cancellationToken);
             }
             catch (IOException e)
             {
-                spooled = Spooled.Failed(name, $"The file could not be read: {e.Message}");
+                logger.LogWarning(e, "Reading {File} for a folder import failed.", file);
+                spooled = Spooled.Failed(name, "The server could not read this file (it may be locked, or the disk failed).");
             }
             catch (UnauthorizedAccessException)
             {
@@ -107,32 +129,39 @@ public sealed class ImageIngestService(
         }
     }
 
-    private async Task<IReadOnlyList<IngestResult>> IngestZipAsync(int projectId, string userId, string zipPath,
-        CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<IngestResult>> IngestZipAsync(int projectId, string userId, string zipName, string zipPath,
+        InflateBudget budget, CancellationToken cancellationToken)
     {
         ZipArchive archive;
         try
         {
             archive = await ZipArchive.CreateAsync(File.OpenRead(zipPath), ZipArchiveMode.Read, leaveOpen: false, entryNameEncoding: null, cancellationToken);
         }
-        catch (InvalidDataException e)
+        catch (InvalidDataException)
         {
-            return [IngestResult.Refused(Path.GetFileName(zipPath), $"The archive cannot be read: {e.Message}")];
+            return [IngestResult.Refused(zipName, "The archive is damaged or incomplete: its table of contents cannot be read.")];
         }
         await using (archive)
         {
             if (archive.Entries.Count > _limits.MaxZipEntries)
             {
-                return [IngestResult.Refused("archive", $"The archive has {archive.Entries.Count:N0} entries; at most {_limits.MaxZipEntries:N0} are read.")];
+                return [IngestResult.Refused(zipName, $"The archive has {archive.Entries.Count:N0} entries; at most {_limits.MaxZipEntries:N0} are read.")];
             }
-            return await IngestManyAsync(projectId, userId, FromZip(archive, cancellationToken), cancellationToken);
+            return await IngestManyAsync(projectId, userId, FromZip(zipName, archive, budget, cancellationToken), cancellationToken);
         }
     }
 
-    private async IAsyncEnumerable<Spooled> FromZip(ZipArchive archive, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The archive's entries, one at a time: each is refused from its first bytes unless they start an image, and
+    /// inflating stops for good once the request's expansion budget is spent (the rest is refused in one result).
+    /// </summary>
+    private async IAsyncEnumerable<Spooled> FromZip(string zipName, ZipArchive archive, InflateBudget budget,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var entry in archive.Entries)
+        var entries = archive.Entries;
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
             if (entry.FullName.EndsWith('/') || IsMacResourceFork(entry.FullName))
             {
                 continue;
@@ -151,13 +180,23 @@ public sealed class ImageIngestService(
             try
             {
                 await using var stream = await entry.OpenAsync(cancellationToken);
-                spooled = await SpoolAsync(stream, entry.FullName, _limits.MaxFileBytes, cancellationToken);
+                spooled = await SpoolAsync(stream, entry.FullName, head => ImageRule(head.Span), budget, cancellationToken);
             }
-            catch (InvalidDataException e)
+            catch (InvalidDataException)
             {
-                spooled = Spooled.Failed(entry.FullName, $"The archive entry is damaged: {e.Message}");
+                spooled = Spooled.Failed(entry.FullName, "The archive entry is damaged: its compressed data cannot be unpacked.");
             }
             yield return spooled;
+            if (spooled.OverBudget)
+            {
+                var rest = entries.Skip(i + 1).Count(e => !e.FullName.EndsWith('/') && !IsMacResourceFork(e.FullName));
+                if (rest > 0)
+                {
+                    yield return Spooled.Failed(zipName,
+                        $"{rest:N0} more {(rest == 1 ? "entry was" : "entries were")} not read: the archive expands to more than the upload allows.");
+                }
+                yield break;
+            }
         }
     }
 
@@ -202,8 +241,7 @@ public sealed class ImageIngestService(
             var format = ImageFormats.Detect(file.Head);
             if (format is null)
             {
-                return IngestResult.Refused(fileName,
-                    $"Not a JPEG, PNG, WebP or TIFF image: {ImageFormats.Describe(file.Head)}.");
+                return IngestResult.Refused(fileName, NotAnImage(file.Head));
             }
             // One context for the whole file: it holds no connection between its two short visits to the database.
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -320,39 +358,70 @@ public sealed class ImageIngestService(
         }
     }
 
-    /// <summary>Copies a stream to a temporary file in the store, hashing it and keeping its first bytes.</summary>
-    private async Task<Spooled> SpoolAsync(Stream content, string name, long limit, CancellationToken cancellationToken)
+    /// <summary>How many first bytes are kept to recognise a file (WebP needs 12).</summary>
+    private const int HeadLength = 16;
+
+    /// <summary>
+    /// Copies a stream to a temporary file in the store, hashing it and keeping its first bytes. Nothing is written
+    /// until <paramref name="rule"/> has seen the first bytes: it refuses the file at once or sets its size limit.
+    /// Bytes read count against <paramref name="budget"/> (archive entries); when it runs out, the file is refused
+    /// with <see cref="Spooled.OverBudget"/> set.
+    /// </summary>
+    private async Task<Spooled> SpoolAsync(Stream content, string name, Func<ReadOnlyMemory<byte>, SpoolRule> rule,
+        InflateBudget? budget, CancellationToken cancellationToken)
     {
+        var buffer = new byte[81920];
+        var filled = 0;
+        int read;
+        // Only the first bytes: an archive entry that is refused from them is inflated no further.
+        while (filled < HeadLength && (read = await content.ReadAsync(buffer.AsMemory(filled, HeadLength - filled), cancellationToken)) > 0)
+        {
+            filled += read;
+        }
+        if (budget is not null && !budget.TryTake(filled))
+        {
+            return Spooled.OverLimit(name, OverBudget(budget));
+        }
+        var head = buffer[..Math.Min(filled, HeadLength)];
+        var (limit, refusal) = rule(head);
+        if (refusal is not null)
+        {
+            return Spooled.Failed(name, refusal);
+        }
+        if (filled > limit)
+        {
+            return Spooled.Failed(name, TooBig(limit));
+        }
+
         var path = store.NewTempPath();
-        var head = new byte[16];
-        var headLength = 0;
-        long length = 0;
+        long length = filled;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
-            await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous))
             {
-                var buffer = new byte[81920];
-                int read;
-                while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+                read = filled;
+                do
                 {
+                    hash.AppendData(buffer, 0, read);
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    Interlocked.Add(ref _spooledBytes, read);
+                    read = await content.ReadAsync(buffer, cancellationToken);
                     length += read;
+                    if (budget is not null && !budget.TryTake(read))
+                    {
+                        ImageStore.DeleteQuietly(path);
+                        return Spooled.OverLimit(name, OverBudget(budget));
+                    }
                     if (length > limit)
                     {
                         ImageStore.DeleteQuietly(path);
                         return Spooled.Failed(name, TooBig(limit));
                     }
-                    if (headLength < head.Length)
-                    {
-                        var take = Math.Min(head.Length - headLength, read);
-                        buffer.AsSpan(0, take).CopyTo(head.AsSpan(headLength));
-                        headLength += take;
-                    }
-                    hash.AppendData(buffer, 0, read);
-                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 }
+                while (read > 0);
             }
-            return new Spooled(name, path, head[..headLength], Convert.ToHexStringLower(hash.GetHashAndReset()), length, null);
+            return new Spooled(name, path, head, Convert.ToHexStringLower(hash.GetHashAndReset()), length, null);
         }
         catch
         {
@@ -360,6 +429,17 @@ public sealed class ImageIngestService(
             throw;
         }
     }
+
+    /// <summary>Images (by their first bytes) up to the file size limit; anything else is refused before it is stored.</summary>
+    private SpoolRule ImageRule(ReadOnlySpan<byte> head) => ImageFormats.Detect(head) is null
+        ? new SpoolRule(0, NotAnImage(head))
+        : new SpoolRule(_limits.MaxFileBytes, null);
+
+    private static string NotAnImage(ReadOnlySpan<byte> head) => $"Not a JPEG, PNG, WebP or TIFF image: {ImageFormats.Describe(head)}.";
+
+    private static string OverBudget(InflateBudget budget) =>
+        $"The archive expands to more than {budget.Allowed / (1024d * 1024):N0} MiB, the limit for this upload " +
+        "(a few times its own size); it was not unpacked further.";
 
     private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
     {
@@ -370,9 +450,15 @@ public sealed class ImageIngestService(
     private string TooBig(long? limit = null) =>
         $"The file is larger than the limit of {(limit ?? _limits.MaxFileBytes) / (1024d * 1024):N0} MiB.";
 
+    /// <summary>The size limit of a file, or why it is refused, decided from its first bytes.</summary>
+    private readonly record struct SpoolRule(long Limit, string? Refusal);
+
     /// <summary>A file copied to the store's temporary folder, or the reason it could not be.</summary>
-    private sealed record Spooled(string Name, string? Path, byte[] Head, string Sha256, long Length, string? Error)
+    private sealed record Spooled(string Name, string? Path, byte[] Head, string Sha256, long Length, string? Error, bool OverBudget = false)
     {
         public static Spooled Failed(string name, string error) => new(name, null, [], "", 0, error);
+
+        /// <summary>Refused because the archive's expansion budget ran out: nothing more of it is read.</summary>
+        public static Spooled OverLimit(string name, string error) => new(name, null, [], "", 0, error, OverBudget: true);
     }
 }

@@ -28,6 +28,15 @@ public sealed class OperationJsonParse
             """{"cx":1,"cy":2,"w":3,"h":4,"angle":0}""", "{}", 2, false, true), create.Region);
     }
 
+    [Theory]
+    [InlineData("""{"opId":"0b3c4d5e-0000-4000-8000-000000000001","type":"answer","questionId":"0b3c4d5e-0000-4000-8000-000000000002","value":"\ud800"}""")]
+    [InlineData("""{"opId":"0b3c4d5e-0000-4000-8000-000000000001","type":"\ud800"}""")]
+    [InlineData("""{"opId":"0b3c4d5e-0000-4000-8000-000000000001","type":"create","region":{"id":"0b3c4d5e-0000-4000-8000-000000000002","labelId":"0b3c4d5e-0000-4000-8000-000000000003","kind":"point","geometry":{"x":1,"y":2},"attributes":{"a":["\udfff"]}}}""")]
+    public void RefusesUnpairedSurrogates(string json)
+    {
+        Assert.Contains("not valid Unicode", Refusal(json));
+    }
+
     [Fact]
     public void DefaultsOptionalRegionFields()
     {

@@ -67,6 +67,40 @@ public abstract class ImageIngest<TApp>(TApp fixture) where TApp : AppFixture
     }
 
     [Fact]
+    public async Task RefusalMessagesNeverShowLibraryInternals()
+    {
+        var (client, projectId, _) = await AdminWithProjectAsync();
+        using var damagedZip = new MemoryStream();
+        using (var archive = new ZipArchive(damagedZip, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            archive.CreateEntryFromFile(Fixtures.PathOf("bad-images/truncated.jpg"), "in-zip/truncated.jpg");
+        }
+        // A zip signature and then nothing a zip reader can use.
+        byte[] brokenZip = [(byte)'P', (byte)'K', 3, 4, .. new byte[200]];
+        var files = Fixtures.BadImages.Select(row => (row.Data, File.ReadAllBytes(Fixtures.PathOf("bad-images/" + row.Data))))
+            .Append(("packed.zip", damagedZip.ToArray())).Append(("broken.zip", brokenZip)).ToArray();
+
+        var response = await client.UploadAsync(projectId, files);
+        var body = await response.Content.ReadFromJsonAsync<Annotator.Web.Api.IngestResponse>(ApiClient.Json);
+
+        var errors = body!.Results.ToDictionary(r => r.FileName, r => r.Error ?? "");
+        Assert.Equal(Fixtures.BadImages.Count + 2, errors.Count);
+        Assert.All(errors, e =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(e.Value), e.Key);
+            foreach (var internals in new[] { "vips", "Exception", "unable to call", "libjpeg", "libpng", "spng", "VipsForeign" })
+            {
+                Assert.DoesNotContain(internals, e.Value, StringComparison.OrdinalIgnoreCase);
+            }
+        });
+        Assert.Equal("The JPEG data is corrupt or truncated; the file cannot be read as an image. Export or download it again and retry.",
+            errors["truncated.jpg"]);
+        Assert.Equal(errors["truncated.jpg"], errors["in-zip/truncated.jpg"]);
+        Assert.Contains("archive is damaged", errors["broken.zip"]);
+        Assert.Equal(0, await ImageCountAsync(projectId));
+    }
+
+    [Fact]
     public async Task BadFilesDoNotStopTheRestOfTheBatch()
     {
         var (client, projectId, _) = await AdminWithProjectAsync();

@@ -161,6 +161,36 @@ public abstract class AnnotationsHubAccess<TApp>(TApp fixture) where TApp : AppF
     }
 
     [Fact]
+    public async Task AnOperationWithAnUnpairedSurrogateIsRefusedWithTheReason()
+    {
+        var world = await HubWorld.BuildAsync(App);
+        await using var ann = await App.ConnectHubAsync(world.Ann);
+        await ann.JoinAsync(world.Image);
+        var label = world.Taxonomy.Labels.Single(l => l.Name == "animal").Id;
+        // JSON escapes, so the text on the wire is valid UTF-8; System.Text.Json parses it but cannot make a string of it.
+        var inAttributes = $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"create","region":{"id":"{{{Guid.NewGuid()}}}","labelId":"{{{label}}}","kind":"box","geometry":{"x":1,"y":2,"w":3,"h":4},"attributes":{"note":"\ud800"} } }""";
+        var inType = $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"cr\ud800eate"}""";
+        var inAnswer = $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"answer","questionId":"{{{Guid.NewGuid()}}}","value":"\udc00"}""";
+
+        var results = new[]
+        {
+            await ann.SubmitAsync(world.Image, inAttributes),
+            await ann.SubmitAsync(world.Image, inType),
+            await ann.SubmitAsync(world.Image, inAnswer),
+        };
+        // The connection is still usable afterwards.
+        var fine = await ann.SubmitAsync(world.Image, world.CreateBox());
+
+        Assert.All(results, r =>
+        {
+            Assert.False(Ok(r));
+            Assert.Contains("not valid Unicode", Error(r));
+        });
+        Assert.True(Ok(fine));
+        Assert.Equal(1, await world.LoggedOperationsAsync(world.Ann));
+    }
+
+    [Fact]
     public async Task WithOverlapTwoAnotherLabelerDoesNotReceiveMyOperations()
     {
         var world = await HubWorld.BuildAsync(App, overlap: 2);
