@@ -17,18 +17,8 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
     [Fact]
     public async Task DoneAndSkipMoveOnToTheNextImageToLabel()
     {
-        TestEnvironment.RequireChromium();
-        await using var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
-        var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
-        var labeler = await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);
-        var project = await app.CreateProjectAsync("Queue", admin.Id, (labeler.Id, ProjectRole.Labeler));
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        var images = new List<int>();
-        foreach (var file in new[] { "horse.png", "coins.png", "camera.png" })
-        {
-            await using var stream = File.OpenRead(Fixtures.Good(file));
-            images.Add(Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, file, stream)).ImageId!.Value);
-        }
+        var (app, project, images) = await ThreeImagesAsync("Queue");
+        await using var _app = app;
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
         await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
@@ -71,18 +61,8 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
     [Fact]
     public async Task TheDAndSKeysAreDoneAndSkipAndEscapeClosesTheSkipDialog()
     {
-        TestEnvironment.RequireChromium();
-        await using var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
-        var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
-        var labeler = await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);
-        var project = await app.CreateProjectAsync("Keys", admin.Id, (labeler.Id, ProjectRole.Labeler));
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        var images = new List<int>();
-        foreach (var file in new[] { "horse.png", "coins.png", "camera.png" })
-        {
-            await using var stream = File.OpenRead(Fixtures.Good(file));
-            images.Add(Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, file, stream)).ImageId!.Value);
-        }
+        var (app, project, images) = await ThreeImagesAsync("Keys");
+        await using var _app = app;
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
         await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
@@ -164,5 +144,23 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
         // The server goes away: Blazor's reconnect dialog comes up and the indicator says the edits are not saved.
         await app.DisposeAsync();
         await Expect(page.GetByTestId("save-status")).ToHaveAttributeAsync("data-state", "offline");
+    }
+
+    /// <summary>A project with the labeler lee@example.com and three images, served on 127.0.0.1.</summary>
+    private static async Task<(AnnotatorFactory App, int Project, List<int> Images)> ThreeImagesAsync(string name)
+    {
+        TestEnvironment.RequireChromium();
+        var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
+        var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
+        var labeler = await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);
+        var project = await app.CreateProjectAsync(name, admin.Id, (labeler.Id, ProjectRole.Labeler));
+        var ingest = app.Services.GetRequiredService<ImageIngestService>();
+        var images = new List<int>();
+        foreach (var file in new[] { "horse.png", "coins.png", "camera.png" })
+        {
+            await using var stream = File.OpenRead(Fixtures.Good(file));
+            images.Add(Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, file, stream)).ImageId!.Value);
+        }
+        return (app, project, images);
     }
 }
