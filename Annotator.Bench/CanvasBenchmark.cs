@@ -242,7 +242,7 @@ internal static class CanvasBenchmark
         var root = Path.Combine(Path.GetTempPath(), "annotator-bench", "canvas-" + Guid.NewGuid().ToString("N")[..12]);
         var dataPath = Path.Combine(root, "data");
         Console.WriteLine($"== canvas: {Shapes:N0} shapes on a {Width}×{Height} image in headless Chromium, temp {root}");
-        Console.WriteLine($"  {DateTime.UtcNow:ddd MMM d HH:mm:ss} UTC, load average {LoadAverage()}");
+        Console.WriteLine($"  {DateTime.UtcNow:ddd MMM d HH:mm:ss} UTC, load average {MachineLoad.LoadAverage()}");
         try
         {
             await using var app = await BenchApp.StartAsync(dataPath);
@@ -318,10 +318,10 @@ internal static class CanvasBenchmark
             $"{Stats.Quantile(sweep.Intervals, 0.95):N1} max {sweep.Intervals.Max():N1}; engine draw median {Stats.Median(sweep.Frames):N1} p95 " +
             $"{Stats.Quantile(sweep.Frames, 0.95):N1} ms; engine intervals median {Stats.Median(sweep.EngineIntervals):N1} p95 {Stats.Quantile(sweep.EngineIntervals, 0.95):N1}; " +
             $"last full draw {sweep.LastFullDrawMs:N1} ms in {sweep.LastFullDrawSlices} frame(s), longest {sweep.LastFullDrawMaxSliceMs:N1} ms; " +
-            $"{sweep.LongFrames}; load {LoadAverage()}");
+            $"{sweep.LongFrames}; load {MachineLoad.LoadAverage()}");
         Console.WriteLine($"  run {run} rests:    zoom bursts with rests: interval median {Stats.Median(rests.Intervals):N1} p95 {Stats.Quantile(rests.Intervals, 0.95):N1} " +
             $"max {rests.Intervals.Max():N1}; full draws at rest up to {rests.LastFullDrawMs:N1} ms, up to {rests.LastFullDrawSlices} frame(s), " +
-            $"longest frame of one {rests.LastFullDrawMaxSliceMs:N1} ms; {rests.LongFrames}; load {LoadAverage()}");
+            $"longest frame of one {rests.LastFullDrawMaxSliceMs:N1} ms; {rests.LongFrames}; load {MachineLoad.LoadAverage()}");
         Console.WriteLine($"  run {run} sharp:    boxes, last wheel → sharp frame painted {string.Join(", ", rests.Sharp.Select(v => v.ToString("N0", CultureInfo.InvariantCulture)))} ms " +
             $"(engine: {string.Join(", ", rests.EngineSharp.Select(v => v.ToString("N0", CultureInfo.InvariantCulture)))}); image layer longest draw {string.Join(", ", rests.ImageMax.Select(v => v.ToString("N1", CultureInfo.InvariantCulture)))} ms");
         _ = cancellationToken;
@@ -375,11 +375,11 @@ internal static class CanvasBenchmark
             $"pan interval median {Stats.Median(pan.Intervals):N1} p95 {Stats.Quantile(pan.Intervals, 0.95):N1} max {pan.Intervals.Max():N1}; " +
             $"engine draw median {Stats.Median(pan.Frames):N1} p95 {Stats.Quantile(pan.Frames, 0.95):N1} ms; {pan.LongFrames}; " +
             $"drag start: event→drawn {first.AfterDraw - first.Event:N1}, event→frame done {first.AfterFrame - first.Event:N1} " +
-            $"(handler→frame done {first.AfterFrame - first.Handler:N1}) ms; next 10 moves event→frame done median {Stats.Median(later):N1} max {later.Max():N1} ms; load {LoadAverage()}");
+            $"(handler→frame done {first.AfterFrame - first.Handler:N1}) ms; next 10 moves event→frame done median {Stats.Median(later):N1} max {later.Max():N1} ms; load {MachineLoad.LoadAverage()}");
         _ = cancellationToken;
         Console.WriteLine($"  run {run} rests:    polygons, zoom bursts with rests: interval median {Stats.Median(rests.Intervals):N1} p95 {Stats.Quantile(rests.Intervals, 0.95):N1} " +
             $"max {rests.Intervals.Max():N1}; full draws at rest up to {rests.LastFullDrawMs:N1} ms, up to {rests.LastFullDrawSlices} frame(s), " +
-            $"longest frame of one {rests.LastFullDrawMaxSliceMs:N1} ms; {rests.LongFrames}; load {LoadAverage()}");
+            $"longest frame of one {rests.LastFullDrawMaxSliceMs:N1} ms; {rests.LongFrames}; load {MachineLoad.LoadAverage()}");
         Console.WriteLine($"  run {run} sharp:    polygons, last wheel → sharp frame painted {string.Join(", ", rests.Sharp.Select(v => v.ToString("N0", CultureInfo.InvariantCulture)))} ms " +
             $"(engine: {string.Join(", ", rests.EngineSharp.Select(v => v.ToString("N0", CultureInfo.InvariantCulture)))}); image layer longest draw {string.Join(", ", rests.ImageMax.Select(v => v.ToString("N1", CultureInfo.InvariantCulture)))} ms");
         return new RunResult(open, pan, new DragResult(first, later)) { Rests = rests };
@@ -603,10 +603,9 @@ internal static class CanvasBenchmark
         Console.WriteLine($"  drag start: move event → frame painted          {Figures(drag)}  target ≤ {DragTargetMs}: {Met(Stats.Median(drag), DragTargetMs)}");
         Console.WriteLine($"  drag start: move event → engine drawn           {Figures(polygons.Select(r => r.Drag!.First.AfterDraw - r.Drag.First.Event))}");
         Console.WriteLine($"  drag, next 10 moves: event → frame, median      {Figures(polygons.Select(r => Stats.Median(r.Drag!.Later)))}");
-        Console.WriteLine($"  load average: {LoadAverage()}");
+        Console.WriteLine($"  load average: {MachineLoad.LoadAverage()}");
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
     /// <summary>What a scenario run measured.</summary>
     private sealed record RunResult(OpenResult Open, FrameRun Frames, DragResult? Drag)

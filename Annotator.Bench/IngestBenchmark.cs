@@ -41,7 +41,7 @@ internal static class IngestBenchmark
         var root = Path.Combine(Path.GetTempPath(), "annotator-bench", "ingest-" + Guid.NewGuid().ToString("N")[..12]);
         Console.WriteLine($"== ingest: {options.Images:N0} JPEGs of {Width}×{Height}, {options.Concurrency} at a time, " +
             $"{Environment.ProcessorCount} cores, temp {root}");
-        Console.WriteLine($"   {DateTime.UtcNow:ddd MMM d HH:mm:ss} UTC, load average {LoadAverage()} (other processes on the machine skew the figures)");
+        Console.WriteLine($"   {DateTime.UtcNow:ddd MMM d HH:mm:ss} UTC, load average {MachineLoad.LoadAverage()} (other processes on the machine skew the figures)");
         try
         {
             var input = options.Input;
@@ -86,9 +86,11 @@ internal static class IngestBenchmark
                     $"second half {run.SecondHalfPerSecond:N1}/s; latency p50 {run.P50:N0} ms, p95 {run.P95:N0} ms)  " +
                     $"{(run.ImagesPerSecond >= Target ? "MET" : "MISSED")} target {Target:N0}/s");
                 Console.WriteLine($"  {"",-28} {run.Figures}");
+                Console.WriteLine($"  {"",-28} {run.CpuMsPerImage:N1} ms of process CPU per image: ≈ {run.CpuBoundPerSecond:N0} images/s if " +
+                    $"{Environment.ProcessorCount} cores were ours alone; the cores during the run: {run.Cores}");
                 Console.WriteLine($"  {"",-28} load average when it ended: {run.LoadAverage}");
             }
-            Console.WriteLine($"  load average now: {LoadAverage()}");
+            Console.WriteLine($"  load average now: {MachineLoad.LoadAverage()}");
         }
         finally
         {
@@ -105,7 +107,7 @@ internal static class IngestBenchmark
         try
         {
             var files = JpegGenerator.Generate(Path.Combine(root, "input"), Math.Min(options.Images, 200), Width, Height, cancellationToken);
-            IngestProfile.Run(files);
+            IngestProfile.Run(files, Path.Combine(root, "data"));
         }
         finally
         {
@@ -151,11 +153,13 @@ internal static class IngestBenchmark
             GC.WaitForPendingFinalizers();
             GC.Collect();
             await using var monitor = PhaseMonitor.Start();
+            var machine = MachineLoad.Cpu();
             var clock = Stopwatch.StartNew();
             var (latencies, finished) = await IngestAllAsync(files, concurrency, f => measured.IngestAsync(projectId, f, cancellationToken),
                 cancellationToken);
             clock.Stop();
             var figures = monitor.Read();
+            var cores = MachineLoad.Cpu()?.Since(machine) ?? "n/a";
 
             await using (var db = await app.NewDbContextAsync())
             {
@@ -175,8 +179,10 @@ internal static class IngestBenchmark
             var half = order.Length / 2;
             var run = new IngestRun(name, files.Count, clock.Elapsed.TotalSeconds,
                 (order.Length - half) / Math.Max(1e-9, order[^1] - order[half - 1]),
-                Stats.Quantile(latencies, 0.5), Stats.Quantile(latencies, 0.95), figures, LoadAverage());
-            Console.WriteLine($"   {run.ImagesPerSecond:N1} images/s, {run.Seconds:N1} s, p50 {run.P50:N0} ms, p95 {run.P95:N0} ms; {figures}; load {run.LoadAverage}");
+                Stats.Quantile(latencies, 0.5), Stats.Quantile(latencies, 0.95), figures, MachineLoad.LoadAverage(), cores);
+            Console.WriteLine($"   {run.ImagesPerSecond:N1} images/s, {run.Seconds:N1} s, p50 {run.P50:N0} ms, p95 {run.P95:N0} ms; " +
+                $"{run.CpuMsPerImage:N1} ms of CPU per image (≈ {run.CpuBoundPerSecond:N0}/s on {Environment.ProcessorCount} unshared cores); " +
+                $"cores {cores}; {figures}; load {run.LoadAverage}");
             return run;
         }
         finally
@@ -324,12 +330,19 @@ internal static class IngestBenchmark
         public void Dispose() => client?.Dispose();
     }
 
-    /// <summary>The 1, 5 and 15 minute load averages (and runnable/total tasks) from /proc/loadavg.</summary>
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
     private sealed record IngestRun(string Name, int Count, double Seconds, double SecondHalfPerSecond, double P50, double P95,
-        PhaseFigures Figures, string LoadAverage)
+        PhaseFigures Figures, string LoadAverage, string Cores)
     {
         public double ImagesPerSecond => Count / Seconds;
+
+        /// <summary>
+        /// The benchmark process's CPU per image (the app, and over HTTP the client too): unlike images/s, it does not
+        /// depend on how much of the cores the hypervisor and other processes left us.
+        /// </summary>
+        public double CpuMsPerImage => Figures.Cpu.TotalMilliseconds / Count;
+
+        /// <summary>Images per second the CPU cost allows if every core were ours and kept busy.</summary>
+        public double CpuBoundPerSecond => Environment.ProcessorCount * 1000 / CpuMsPerImage;
     }
 }

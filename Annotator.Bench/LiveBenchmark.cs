@@ -57,7 +57,7 @@ internal static class LiveBenchmark
         var otherImages = (clients - HotClients) / ClientsPerOtherImage;
         Console.WriteLine($"== live: {clients} hub clients (WebSockets), {HotClients} on one image, {ClientsPerOtherImage} on each of " +
             $"{otherImages} others; {OperationsPerSecond} operations/s for {Measured.TotalSeconds:N0} s after {WarmUp.TotalSeconds:N0} s warm-up; SQLite, temp {root}");
-        Console.WriteLine($"  {DateTime.UtcNow:ddd MMM d yyyy HH:mm} UTC, load average {LoadAverage()}, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"  {DateTime.UtcNow:ddd MMM d yyyy HH:mm} UTC, load average {MachineLoad.LoadAverage()}, {Environment.ProcessorCount} cores");
         try
         {
             await using var app = await BenchApp.StartAsync(Path.Combine(root, "data"));
@@ -84,14 +84,14 @@ internal static class LiveBenchmark
             {
                 await DriveAsync(programs, probe, world.Taxonomy, WarmUp, measure: false, cancellationToken);
                 GC.Collect();
-                var loadBefore = LoadAverage();
+                var loadBefore = MachineLoad.LoadAverage();
                 using var stages = new EditStages();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 clock.Restart();
                 await DriveAsync(programs, probe, world.Taxonomy, Measured, measure: true, cancellationToken);
                 var wall = clock.Elapsed;
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-                var loadAfter = LoadAverage();
+                var loadAfter = MachineLoad.LoadAverage();
                 await Task.Delay(Straggler, cancellationToken);
                 probe.Report(wall, cpu, clients);
                 stages.Report();
@@ -242,19 +242,6 @@ internal static class LiveBenchmark
             return count;
         }));
         return counts.Sum();
-    }
-
-    /// <summary>The first three fields of /proc/loadavg (1, 5 and 15 minutes), or "n/a".</summary>
-    internal static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
     }
 
     /// <summary>The app's own timings of each stage of an edit (<see cref="EditMetrics"/>), every edit on every image.</summary>
