@@ -122,7 +122,10 @@ public static partial class HostingExtensions
         app.MapTaxonomyEndpoints();
         app.MapGuidelineEndpoints();
         app.MapAccountEndpoints();
-        app.MapHub<AnnotationsHub>(AnnotationsHub.Path).RequireRateLimiting(RateLimits.Hub);
+        var live = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LiveOptions>>().Value;
+        // A client that has not taken a message for this long is disconnected; it reconnects and catches up.
+        app.MapHub<AnnotationsHub>(AnnotationsHub.Path, o => o.TransportSendTimeout = TimeSpan.FromSeconds(live.SendTimeoutSeconds))
+            .RequireRateLimiting(RateLimits.Hub);
         // Our own Content-Security-Policy (SecurityHeaders) already says frame-ancestors 'none'; Blazor's narrower header
         // would otherwise take its place.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

@@ -66,10 +66,8 @@ public sealed class AnnotationsHub(
         await AuthorizeCallAsync();
         var snapshot = await annotations.LoadAsync(Context.User!, imageId, Context.ConnectionAborted)
             ?? throw new HubException($"Image {imageId} does not exist or you are not a member of its project.");
-        var group = FeedTopics.EditKey(imageId, snapshot.Context.SetOwnerId);
-        await Groups.AddToGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
-        registry.Joined(Context.ConnectionId, imageId, group, snapshot.Context.Image.ProjectId);
-        // An operation committed between reading the snapshot and joining the group reached neither: if the set moved
+        registry.Joined(Context.ConnectionId, imageId, FeedTopics.EditKey(imageId, snapshot.Context.SetOwnerId), snapshot.Context.Image.ProjectId);
+        // An operation committed between reading the snapshot and joining reached neither: if the set moved
         // on meanwhile, read it again (from now on every operation arrives as a message).
         var now = await annotations.CatchUpAsync(Context.User!, imageId, snapshot.LastSequence, Context.ConnectionAborted);
         if (now is { LastSequence: var last } && last != snapshot.LastSequence)
@@ -83,10 +81,7 @@ public sealed class AnnotationsHub(
     public async Task LeaveImage(int imageId)
     {
         await AuthorizeCallAsync();
-        if (registry.Left(Context.ConnectionId, imageId) is { } group)
-        {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
-        }
+        registry.Left(Context.ConnectionId, imageId);
     }
 
     /// <summary>
@@ -129,7 +124,7 @@ public sealed class AnnotationsHub(
     {
         if (await Caller().WhyRefusedAsync(tokens, Context.ConnectionAborted) is { } why)
         {
-            await registry.LeaveAllAsync(Context.ConnectionId);
+            registry.LeaveAll(Context.ConnectionId);
             throw new HubException(why);
         }
     }

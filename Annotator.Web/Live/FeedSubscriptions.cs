@@ -5,10 +5,15 @@ namespace Annotator.Web.Live;
 
 /// <summary>
 /// The local half of every feed: subscriptions by topic and key, each with its own queue and pump, so handlers run
-/// one message at a time in order and a slow one holds up nobody else.
+/// one message at a time in order and a slow one holds up nobody else. A queue holds at most
+/// <see cref="QueueLimit"/> messages: a subscriber that stopped (a workspace whose browser no longer answers) loses
+/// its oldest messages, never the newest, so an edit subscriber sees the gap in sequence numbers and catches up.
 /// </summary>
 public sealed class FeedSubscriptions(ILogger logger)
 {
+    /// <summary>Most messages waiting for one subscriber.</summary>
+    public const int QueueLimit = 4096;
+
     private readonly ConcurrentDictionary<(string Topic, string Key), ImmutableSubscriberList> _subscribers = new();
 
     /// <summary>Hands a message to every local subscriber of its topic and key.</summary>
@@ -56,8 +61,8 @@ public sealed class FeedSubscriptions(ILogger logger)
         private readonly FeedSubscriptions _owner;
         private readonly Func<FeedEnvelope, Task> _handler;
         private readonly ILogger _logger;
-        private readonly Channel<FeedEnvelope> _queue =
-            Channel.CreateUnbounded<FeedEnvelope>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly Channel<FeedEnvelope> _queue;
+        private int _dropped;
 
         public Subscription(FeedSubscriptions owner, (string, string) id, Func<FeedEnvelope, Task> handler, ILogger logger)
         {
@@ -65,12 +70,24 @@ public sealed class FeedSubscriptions(ILogger logger)
             Id = id;
             _handler = handler;
             _logger = logger;
+            _queue = Channel.CreateBounded<FeedEnvelope>(
+                new BoundedChannelOptions(QueueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest },
+                Dropped);
             _ = Task.Run(PumpAsync);
         }
 
         public (string Topic, string Key) Id { get; }
 
         public void Post(FeedEnvelope message) => _queue.Writer.TryWrite(message);
+
+        private void Dropped(FeedEnvelope message)
+        {
+            if (Interlocked.Increment(ref _dropped) == 1)
+            {
+                _logger.LogInformation("A feed subscriber of {Topic}/{Key} is not keeping up: its oldest messages are being dropped.",
+                    Id.Topic, Id.Key);
+            }
+        }
 
         public void Dispose()
         {

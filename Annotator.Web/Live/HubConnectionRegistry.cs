@@ -8,10 +8,13 @@ using Microsoft.AspNetCore.SignalR;
 namespace Annotator.Web.Live;
 
 /// <summary>
-/// The annotations hub's connections on this node, by user, with the images each has joined. It listens on the feed's
-/// access topic for the users it has connections of: when someone's access changes (membership, role, archiving,
-/// deactivation, a revoked token) on any node, their connections here re-check every joined image, leave the groups
-/// they may no longer see and are told why (<c>accessChanged</c>).
+/// The annotations hub's connections on this node, by user, with the images each has joined, and what each is sent.
+/// Committed operations come from the edit feed (every node's commits, in order): one subscription per image and set
+/// that a connection here joined, handing each message to the <see cref="HubOutbox"/> of every connection that joined
+/// it — so a client that stops reading holds up nobody but itself. It also listens on the feed's access topic for the
+/// users it has connections of: when someone's access changes (membership, role, archiving, deactivation, a revoked
+/// token) on any node, their connections here re-check every joined image, stop receiving the ones they may no longer
+/// see and are told why (<c>accessChanged</c>).
 /// </summary>
 public sealed class HubConnectionRegistry(
     IHubContext<AnnotationsHub> hub,
@@ -26,6 +29,7 @@ public sealed class HubConnectionRegistry(
     private readonly Lock _gate = new();
     private readonly Dictionary<int, IDisposable> _taxonomyWatches = [];
     private readonly Dictionary<int, int> _perToken = [];
+    private readonly Dictionary<string, EditStream> _editStreams = [];
 
     /// <summary>Connections on this node (for tests and metrics).</summary>
     public int Count => _connections.Count;
@@ -47,7 +51,7 @@ public sealed class HubConnectionRegistry(
                     + "close one, or give each program its own token.";
             }
             _perToken[caller.TokenId] = open + 1;
-            _connections[connectionId] = new Connection(user, caller);
+            _connections[connectionId] = new Connection(user, caller, new HubOutbox(hub, connectionId, options.Value, logger));
             if (!_users.TryGetValue(caller.UserId, out var entry))
             {
                 var userId = caller.UserId;
@@ -66,8 +70,13 @@ public sealed class HubConnectionRegistry(
         {
             return;
         }
+        connection.Outbox.Dispose();
         lock (_gate)
         {
+            foreach (var key in connection.Groups.Values)
+            {
+                StopStreaming(connectionId, key);
+            }
             if (_perToken.TryGetValue(connection.Caller.TokenId, out var open))
             {
                 if (open <= 1)
@@ -92,19 +101,30 @@ public sealed class HubConnectionRegistry(
     }
 
     /// <summary>
-    /// Records that the connection joined an image's group, and watches the image's project for new taxonomy versions
+    /// Starts sending the connection the committed operations of an image's set (<paramref name="key"/>:
+    /// <see cref="FeedTopics.EditKey"/>), and watches the image's project for new taxonomy versions
     /// (<c>taxonomyChanged</c> goes to every connection here with an image of that project joined).
     /// </summary>
-    public void Joined(string connectionId, int imageId, string group, int projectId)
+    public void Joined(string connectionId, int imageId, string key, int projectId)
     {
         if (!_connections.TryGetValue(connectionId, out var connection))
         {
             return;
         }
         connection.Projects[imageId] = projectId;
-        connection.Groups[imageId] = group;
         lock (_gate)
         {
+            if (connection.Groups.TryGetValue(imageId, out var before) && before != key)
+            {
+                StopStreaming(connectionId, before);
+            }
+            connection.Groups[imageId] = key;
+            if (!_editStreams.TryGetValue(key, out var stream))
+            {
+                stream = new EditStream(feed.Subscribe(FeedTopics.Edit, key, message => OnCommitted(key, message)));
+                _editStreams[key] = stream;
+            }
+            stream.ConnectionIds.Add(connectionId);
             if (!_taxonomyWatches.ContainsKey(projectId))
             {
                 _taxonomyWatches[projectId] = feed.Subscribe(FeedTopics.Taxonomy, projectId.ToString(CultureInfo.InvariantCulture),
@@ -112,6 +132,37 @@ public sealed class HubConnectionRegistry(
             }
         }
     }
+
+    /// <summary>Hands a committed operation to every connection here that joined its image and set; never waits.</summary>
+    private Task OnCommitted(string key, FeedEnvelope message)
+    {
+        string[] ids;
+        lock (_gate)
+        {
+            ids = _editStreams.TryGetValue(key, out var stream) ? [.. stream.ConnectionIds] : [];
+        }
+        foreach (var id in ids)
+        {
+            if (_connections.TryGetValue(id, out var connection))
+            {
+                connection.Outbox.Committed(message.Payload);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The connection no longer receives <paramref name="key"/>; the feed subscription ends with its last receiver. Under the gate.</summary>
+    private void StopStreaming(string connectionId, string key)
+    {
+        if (_editStreams.TryGetValue(key, out var stream) && stream.ConnectionIds.Remove(connectionId) && stream.ConnectionIds.Count == 0)
+        {
+            stream.Subscription.Dispose();
+            _editStreams.Remove(key);
+        }
+    }
+
+    /// <summary>The outbox of a connection on this node (for tests: how much it dropped), or null.</summary>
+    public HubOutbox? OutboxOf(string connectionId) => _connections.TryGetValue(connectionId, out var connection) ? connection.Outbox : null;
 
     private string[] WatchersOf(int projectId) =>
         [.. _connections.Where(c => c.Value.Groups.Keys.Any(image => c.Value.Projects.TryGetValue(image, out var p) && p == projectId))
@@ -133,33 +184,39 @@ public sealed class HubConnectionRegistry(
             }
             return;
         }
-        try
+        foreach (var target in targets)
         {
-            await hub.Clients.Clients(targets).SendAsync(AnnotationsHub.TaxonomyChangedMessage, message.Payload);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Could not tell hub connections of project {ProjectId} about a new taxonomy version.", projectId);
+            if (_connections.TryGetValue(target, out var connection))
+            {
+                connection.Outbox.Notice(AnnotationsHub.TaxonomyChangedMessage, message.Payload);
+            }
         }
     }
 
-    /// <summary>The group the connection joined for an image, if it did; forgets it.</summary>
-    public string? Left(string connectionId, int imageId) =>
-        _connections.TryGetValue(connectionId, out var connection) && connection.Groups.TryRemove(imageId, out var group) ? group : null;
-
-    /// <summary>Takes the connection out of every group it joined (its token or account no longer works).</summary>
-    public async Task LeaveAllAsync(string connectionId)
+    /// <summary>Stops sending the connection an image's operations; false when it had not joined the image.</summary>
+    public bool Left(string connectionId, int imageId)
     {
         if (!_connections.TryGetValue(connectionId, out var connection))
         {
-            return;
+            return false;
         }
-        foreach (var imageId in connection.Groups.Keys)
+        lock (_gate)
         {
-            if (connection.Groups.TryRemove(imageId, out var group))
+            if (!connection.Groups.TryRemove(imageId, out var key))
             {
-                await hub.Groups.RemoveFromGroupAsync(connectionId, group);
+                return false;
             }
+            StopStreaming(connectionId, key);
+            return true;
+        }
+    }
+
+    /// <summary>Stops sending the connection anything it joined (its token or account no longer works).</summary>
+    public void LeaveAll(string connectionId)
+    {
+        foreach (var imageId in _connections.TryGetValue(connectionId, out var connection) ? connection.Groups.Keys : [])
+        {
+            Left(connectionId, imageId);
         }
     }
 
@@ -184,7 +241,7 @@ public sealed class HubConnectionRegistry(
             try
             {
                 await RecheckAsync(connectionId, connection);
-                await hub.Clients.Client(connectionId).SendAsync(AnnotationsHub.AccessChangedMessage, notice.Reason);
+                connection.Outbox.Notice(AnnotationsHub.AccessChangedMessage, notice.Reason);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -197,25 +254,30 @@ public sealed class HubConnectionRegistry(
     {
         if (await connection.Caller.WhyRefusedAsync(tokens) is not null)
         {
-            await LeaveAllAsync(connectionId);
+            LeaveAll(connectionId);
             return;
         }
-        foreach (var (imageId, group) in connection.Groups)
+        foreach (var (imageId, key) in connection.Groups)
         {
             var snapshot = await annotations.LoadAsync(connection.User, imageId);
-            if (snapshot is null || FeedTopics.EditKey(imageId, snapshot.Context.SetOwnerId) != group)
+            if (snapshot is null || FeedTopics.EditKey(imageId, snapshot.Context.SetOwnerId) != key)
             {
-                connection.Groups.TryRemove(imageId, out _);
-                await hub.Groups.RemoveFromGroupAsync(connectionId, group);
+                Left(connectionId, imageId);
             }
         }
     }
 
-    private sealed record Connection(ClaimsPrincipal User, HubCaller Caller)
+    private sealed record Connection(ClaimsPrincipal User, HubCaller Caller, HubOutbox Outbox)
     {
+        /// <summary>The edit key (image and set) of each joined image.</summary>
         public ConcurrentDictionary<int, string> Groups { get; } = new();
 
         public ConcurrentDictionary<int, int> Projects { get; } = new();
+    }
+
+    private sealed record EditStream(IDisposable Subscription)
+    {
+        public HashSet<string> ConnectionIds { get; } = [];
     }
 
     private sealed record UserEntry(IDisposable Subscription)

@@ -34,6 +34,23 @@ public sealed class LiveOptions
     /// <summary>Largest message a hub client may send (bytes): the largest operation plus room for the envelope.</summary>
     public long HubMaxMessageBytes { get; set; } = 4L * 1024 * 1024 + 64 * 1024;
 
+    /// <summary>
+    /// Most messages waiting to be sent to one hub connection. A client that stops reading fills its queue; then the
+    /// operations waiting for it are dropped (the newest is kept, so it notices the gap and catches up when it reads
+    /// again) and nobody else waits for it. Default 1,024.
+    /// </summary>
+    public int SendQueueMessages { get; set; } = 1024;
+
+    /// <summary>Most bytes (UTF-16, roughly) waiting to be sent to one hub connection; as <see cref="SendQueueMessages"/>. Default 8 MiB.</summary>
+    public long SendQueueBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>
+    /// How long (seconds) a message to a hub client may wait for the client to read it before the server gives the
+    /// client up and closes its connection (SignalR's transport send timeout); the client reconnects and catches up.
+    /// Default 10.
+    /// </summary>
+    public int SendTimeoutSeconds { get; set; } = 10;
+
     /// <summary>Whether Redis is configured.</summary>
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
 }

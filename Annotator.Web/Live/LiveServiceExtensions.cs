@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Annotator.Web.Live;
 
@@ -31,9 +28,10 @@ public static class LiveServiceExtensions
     }
 
     /// <summary>
-    /// The annotations hub for programs: message size limit, one invocation at a time per client (so a client's
-    /// operations apply in the order it sent them), and, with Redis configured, the Redis backplane for this hub only
-    /// (Blazor's own circuit hub stays on its node: circuits are sticky).
+    /// The annotations hub for programs: message size limit and one invocation at a time per client (so a client's
+    /// operations apply in the order it sent them). No SignalR backplane: every message a hub client gets comes from the
+    /// edit feed (Redis pub/sub across nodes when configured) and is sent by the node the client is connected to, through
+    /// that connection's own queue (<see cref="HubOutbox"/>).
     /// </summary>
     private static IServiceCollection AddAnnotationsHub(this IServiceCollection services, LiveOptions options)
     {
@@ -44,21 +42,6 @@ public static class LiveServiceExtensions
             o.EnableDetailedErrors = false;
         });
         services.AddSingleton<HubConnectionRegistry>();
-        services.AddSingleton<IEditSink, HubEditSink>();
-        if (options.UsesRedis)
-        {
-            var redis = ConfigurationOptions.Parse(options.Redis!);
-            redis.ChannelPrefix = RedisChannel.Literal($"{options.ChannelPrefix}:hub:");
-            // Don't fail start-up when Redis is briefly away; the backplane reconnects on its own.
-            redis.AbortOnConnectFail = false;
-            var redisOptions = Options.Create(new RedisOptions { Configuration = redis });
-            services.AddSingleton<HubLifetimeManager<AnnotationsHub>>(s => new RedisHubLifetimeManager<AnnotationsHub>(
-                s.GetRequiredService<ILogger<RedisHubLifetimeManager<AnnotationsHub>>>(),
-                redisOptions,
-                s.GetRequiredService<IHubProtocolResolver>(),
-                s.GetRequiredService<IOptions<HubOptions>>(),
-                s.GetRequiredService<IOptions<HubOptions<AnnotationsHub>>>()));
-        }
         return services;
     }
 
