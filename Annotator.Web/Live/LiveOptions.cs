@@ -34,6 +34,14 @@ public sealed class LiveOptions
     /// <summary>Largest message a hub client may send (bytes): the largest operation plus room for the envelope.</summary>
     public long HubMaxMessageBytes { get; set; } = 4L * 1024 * 1024 + 64 * 1024;
 
+    /// <summary>
+    /// With Redis: how long (milliseconds) a node holds an operation that arrived before an earlier one of the same image
+    /// (another node committed the earlier one but published it later), waiting for it so that receivers get an image's
+    /// operations in sequence order. When it has not come by then, the later one is delivered anyway and receivers catch
+    /// up on the gap. 0 turns the waiting off. Default 250.
+    /// </summary>
+    public int FeedOrderHoldMilliseconds { get; set; } = 250;
+
     /// <summary>Whether Redis is configured.</summary>
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
 }
