@@ -279,10 +279,22 @@ public sealed class AnnotationService(
     /// <summary>How many times a colliding commit is tried: enough that two busy nodes never exhaust it.</summary>
     private const int CollisionAttempts = 12;
 
-    /// <summary>A commit that met a concurrent one and wrote nothing: worth trying again.</summary>
-    private static bool IsCollision(Exception e) =>
-        e is DbUpdateException or PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }
-        || e.InnerException is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+    /// <summary>
+    /// A commit that met a concurrent one and wrote nothing: worth trying again. Npgsql's execution strategy wraps a
+    /// transient failure of SaveChanges (a deadlock, a serialization failure) in an InvalidOperationException, so the
+    /// whole chain is looked at.
+    /// </summary>
+    private static bool IsCollision(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DbUpdateException or PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>Exponential from 2 ms, at most 200 ms, each time somewhere between half and all of it.</summary>
     private static TimeSpan Backoff(int attempt)
