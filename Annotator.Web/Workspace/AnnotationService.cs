@@ -262,9 +262,10 @@ public sealed class AnnotationService(
             }
             catch (Exception e) when (IsCollision(e) && attempt < CollisionAttempts)
             {
-                // Another writer got in first (the row lock keeps other nodes' edits of this image out, so this is rare: a
-                // deadlock or a serialization failure chosen by PostgreSQL, a region changed by a taxonomy publish):
-                // nothing was written; wait a little, with jitter so two nodes don't collide in step again, and decide anew.
+                // Another writer got in the way. Rare since edits take the image row's lock (see EditWrite): PostgreSQL
+                // chose this transaction as a deadlock's or a serialization failure's victim, or a concurrency token (a
+                // revision, the next sequence number) moved under it. Nothing was written: wait a little, with jitter so
+                // two nodes don't collide in step again, and decide anew.
                 logger.LogDebug(e, "Operation {OpId} on image {ImageId} collided; attempt {Attempt}.", operation.OpId, imageId, attempt);
                 await Task.Delay(Backoff(attempt), cancellationToken);
             }
