@@ -25,7 +25,8 @@ namespace Annotator.Bench;
 /// image and the rest 10 to an image, 20 operations/s in all (half from the 50, half from the others); for each
 /// operation on the busy image, the time from the moment one program sends it to the moment each of the 49 others
 /// receives its <c>committed</c> message. <c>live-throughput</c>: 16 programs on 16 images sending as fast as the answers
-/// come: operations persisted per second, on SQLite and (with ANNOTATOR_BENCH_POSTGRES) PostgreSQL.
+/// come: operations persisted per second, on SQLite and (with ANNOTATOR_BENCH_POSTGRES) PostgreSQL. <c>live-nodes</c>:
+/// the busy image's 50 programs on PostgreSQL and Redis, on one node and then split over two.
 /// </summary>
 /// <remarks>The programs run in the benchmark process, beside the app, on the same cores.</remarks>
 internal static class LiveBenchmark
@@ -104,6 +105,100 @@ internal static class LiveBenchmark
         }
         finally
         {
+            DeleteQuietly(root);
+        }
+    }
+
+    /// <summary>
+    /// <c>live-nodes</c>: the 50 programs of the busy image on PostgreSQL and Redis, first all on one node, then split
+    /// over two nodes (every other program on the second) — how much longer an operation takes to reach everybody when
+    /// half of them are on the other node.
+    /// </summary>
+    public static async Task RunNodesAsync(CancellationToken cancellationToken)
+    {
+        var postgres = Environment.GetEnvironmentVariable("ANNOTATOR_BENCH_POSTGRES") is { Length: > 0 } admin ? admin
+            : throw new ArgumentException("live-nodes needs ANNOTATOR_BENCH_POSTGRES (an admin connection string); Redis is ANNOTATOR_BENCH_REDIS, default 127.0.0.1:6379.");
+        var redis = Environment.GetEnvironmentVariable("ANNOTATOR_BENCH_REDIS") is { Length: > 0 } r ? r : "127.0.0.1:6379";
+        Console.WriteLine($"== live-nodes: {HotClients} hub clients (WebSockets) on one image, {OperationsPerSecond} operations/s for " +
+            $"{Measured.TotalSeconds:N0} s after {WarmUp.TotalSeconds:N0} s warm-up; PostgreSQL and Redis; one node, then two");
+        Console.WriteLine($"  {DateTime.UtcNow:ddd MMM d yyyy HH:mm} UTC, load average {MachineLoad.LoadAverage()}, {Environment.ProcessorCount} cores");
+        var results = new List<string>();
+        foreach (var nodes in new[] { 1, 2 })
+        {
+            results.Add($"{nodes} node{(nodes == 1 ? " " : "s")}: " + await NodesOnAsync(nodes, postgres, redis, cancellationToken));
+        }
+        Console.WriteLine();
+        Console.WriteLine("== live-nodes summary (send → committed received)");
+        foreach (var line in results)
+        {
+            Console.WriteLine("  " + line);
+        }
+    }
+
+    private static async Task<string> NodesOnAsync(int nodes, string postgresAdmin, string redis, CancellationToken cancellationToken)
+    {
+        var root = NewRoot("live-nodes");
+        var database = "annotator_bench_" + Guid.NewGuid().ToString("N")[..12];
+        var settings = new Dictionary<string, string?>
+        {
+            ["Annotator:Database:Provider"] = "Postgres",
+            ["Annotator:Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = database }.ToString(),
+            ["Annotator:Live:Redis"] = redis,
+            ["Annotator:Live:ChannelPrefix"] = "annotator-bench-" + Guid.NewGuid().ToString("N")[..12],
+        };
+        Console.WriteLine($"-- {nodes} node(s)");
+        var apps = new List<BenchApp>();
+        try
+        {
+            for (var n = 0; n < nodes; n++)
+            {
+                // One after the other: the first creates and migrates the database.
+                apps.Add(await BenchApp.StartAsync(Path.Combine(root, "node" + n), settings));
+            }
+            var world = await LiveWorld.CreateAsync(apps[0], 1, HotClients, cancellationToken);
+            var programs = new LiveClient[HotClients];
+            for (var i = 0; i < HotClients; i++)
+            {
+                programs[i] = await LiveClient.ConnectAsync(i, apps[i % nodes].Address, world.Tokens[i], world.Images[0], cancellationToken);
+            }
+            var probe = new Probe(HotClients - 1);
+            foreach (var program in programs)
+            {
+                program.Receipts = probe;
+            }
+            try
+            {
+                await DriveAsync(programs, probe, world.Taxonomy, WarmUp, measure: false, cancellationToken);
+                var loadBefore = MachineLoad.LoadAverage();
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var clock = Stopwatch.StartNew();
+                await DriveAsync(programs, probe, world.Taxonomy, Measured, measure: true, cancellationToken);
+                var wall = clock.Elapsed;
+                cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+                var loadAfter = MachineLoad.LoadAverage();
+                await Task.Delay(Straggler, cancellationToken);
+                var line = probe.Report(wall, cpu, HotClients);
+                Console.WriteLine($"  load average (1, 5, 15 min) before the measured minute {loadBefore}, after it {loadAfter}");
+                return line + $"; load {loadBefore} → {loadAfter}";
+            }
+            finally
+            {
+                await Task.WhenAll(programs.Where(p => p is not null).Select(p => p.DisposeAsync().AsTask()));
+            }
+        }
+        finally
+        {
+            foreach (var app in apps)
+            {
+                await app.DisposeAsync();
+            }
+            NpgsqlConnection.ClearAllPools();
+            await using (var connection = new NpgsqlConnection(postgresAdmin))
+            {
+                await connection.OpenAsync(CancellationToken.None);
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync(CancellationToken.None);
+            }
             DeleteQuietly(root);
         }
     }
@@ -478,7 +573,7 @@ internal static class LiveBenchmark
             }
         }
 
-        public void Report(TimeSpan wall, TimeSpan cpu, int clients)
+        public string Report(TimeSpan wall, TimeSpan cpu, int clients)
         {
             static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
             var perReceipt = new List<double>();
@@ -513,6 +608,8 @@ internal static class LiveBenchmark
             Console.WriteLine($"  sender's answer (Submit → result)       p50 {Stats.Quantile(answers, 0.5),6:N1} ms  p99 {Stats.Quantile(answers, 0.99),6:N1} ms");
             Console.WriteLine($"  operations not received by all {receivers} within {Straggler.TotalSeconds:N0} s: {incomplete}; " +
                 $"process CPU {cpu.TotalSeconds / wall.TotalSeconds:N2} of {Environment.ProcessorCount} cores (app and {clients} clients)");
+            return $"last of {receivers} receivers p50 {Stats.Quantile(last, 0.5),6:N1} ms, p99 {p99,6:N1} ms, max {last.DefaultIfEmpty(double.NaN).Max(),6:N1} ms; " +
+                $"answer p99 {Stats.Quantile(answers, 0.99),6:N1} ms; {incomplete} not received by all";
         }
 
         private sealed class Timing(int sender, long sentAt)

@@ -7,7 +7,8 @@ namespace Annotator.Bench;
 /// Macro benchmarks of the real app: <c>ingest</c> (images per second through the upload endpoint), <c>grid</c>
 /// (opening a project of 100,000 images), <c>canvas</c> (10,000 shapes in the labeling workspace, in Chromium), <c>live</c>
 /// (500 programs on the annotations hub: how fast a committed operation reaches the others) and <c>live-throughput</c>
-/// (operations persisted per second through the hub) and <c>taxonomy</c> (publishing a merge that relabels 50,000 regions). Each run is bounded by a timeout and cleans up its temporary folders.
+/// (operations persisted per second through the hub), <c>live-nodes</c> (the same on one node and on two, on PostgreSQL
+/// and Redis) and <c>taxonomy</c> (publishing a merge that relabels 50,000 regions). Each run is bounded by a timeout and cleans up its temporary folders.
 /// </summary>
 internal static class Program
 {
@@ -50,6 +51,9 @@ internal static class Program
                 case "live-throughput":
                     await LiveBenchmark.RunThroughputAsync(timeout.Token);
                     return 0;
+                case "live-nodes":
+                    await LiveBenchmark.RunNodesAsync(timeout.Token);
+                    return 0;
                 case "taxonomy":
                     await TaxonomyBenchmark.RunAsync(int.Parse(BenchOptions.Value(args, "--regions") ?? "50000", CultureInfo.InvariantCulture), timeout.Token);
                     return 0;
@@ -65,7 +69,7 @@ internal static class Program
                     var canvas = await RunChildAsync(["canvas", .. args.Skip(1)], timeout.Token);
                     return ingest != 0 ? ingest : grid != 0 ? grid : canvas;
                 default:
-                    Console.Error.WriteLine("Usage: Annotator.Bench ingest|grid|canvas|live|live-throughput|taxonomy|all [--images N] [--regions N] [--clients N] [--concurrency N] [--grid-images N] " +
+                    Console.Error.WriteLine("Usage: Annotator.Bench ingest|grid|canvas|live|live-throughput|live-nodes|taxonomy|all [--images N] [--regions N] [--clients N] [--concurrency N] [--grid-images N] " +
                         "[--timeout-minutes N] [--input FOLDER]\n       Annotator.Bench generate --input FOLDER [--images N] [--size WxH]\n" +
                         "       Annotator.Bench ingest-profile [--images N]");
                     return 2;

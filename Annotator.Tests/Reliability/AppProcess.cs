@@ -7,8 +7,9 @@ namespace Annotator.Tests.Reliability;
 
 /// <summary>
 /// The real app as a process of its own (<c>dotnet Annotator.Web.dll</c> from this test's build output, where the
-/// project reference puts it with its runtimeconfig and deps), on SQLite in a given data folder, listening on a free
-/// port of 127.0.0.1 — so it can be killed with SIGKILL and started again on the same folder.
+/// project reference puts it with its runtimeconfig and deps), on SQLite in a given data folder (or on the database
+/// and Redis that extra settings name, as one node of several), listening on a free port of 127.0.0.1 — so it can be
+/// killed with SIGKILL and started again on the same folder.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
@@ -16,8 +17,10 @@ public sealed class AppProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _failures = new();
 
     private int _disposed;
+    private volatile bool _failureContinues;
 
     private AppProcess(Process process, Uri address)
     {
@@ -31,15 +34,29 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>The last lines it wrote (for failure messages).</summary>
     public string Output => string.Join('\n', _output);
 
+    /// <summary>The <c>fail:</c> lines it logged (error or critical), with the line after each (the message).</summary>
+    public IReadOnlyList<string> Failures => [.. _failures];
+
     /// <summary>Starts the app on <paramref name="dataPath"/> and waits until it answers HTTP.</summary>
     public static Task<AppProcess> StartAsync(string dataPath, CancellationToken cancellationToken) =>
         StartAsync(dataPath, AppContext.BaseDirectory, AppContext.BaseDirectory, cancellationToken);
 
     /// <summary>
+    /// Starts the app on <paramref name="dataPath"/> with configuration <paramref name="settings"/> on top (keys as in
+    /// appsettings.json, <c>Annotator:Database:Provider</c> say) and waits until it answers HTTP.
+    /// </summary>
+    public static Task<AppProcess> StartAsync(string dataPath, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken) =>
+        StartAsync(dataPath, AppContext.BaseDirectory, AppContext.BaseDirectory, settings, cancellationToken);
+
+    /// <summary>
     /// Starts the app whose files are in <paramref name="appFolder"/> (a publish folder, say) from the working directory
     /// <paramref name="workingDirectory"/>, on <paramref name="dataPath"/>, and waits until it answers HTTP.
     /// </summary>
-    public static async Task<AppProcess> StartAsync(string dataPath, string appFolder, string workingDirectory, CancellationToken cancellationToken)
+    public static Task<AppProcess> StartAsync(string dataPath, string appFolder, string workingDirectory, CancellationToken cancellationToken) =>
+        StartAsync(dataPath, appFolder, workingDirectory, new Dictionary<string, string>(), cancellationToken);
+
+    private static async Task<AppProcess> StartAsync(string dataPath, string appFolder, string workingDirectory,
+        IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}/");
         var start = new ProcessStartInfo(DotnetHost())
@@ -58,6 +75,10 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["Annotator__RateLimits__HubRequests"] = "0";
         start.Environment["Annotator__Database__Provider"] = "Sqlite";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var app = new AppProcess(process, address);
         process.OutputDataReceived += (_, e) => app.Keep(e.Data);
@@ -118,6 +139,13 @@ public sealed class AppProcess : IAsyncDisposable
         {
             return;
         }
+        // The console logger writes "fail: Category[id]" and then the message on the next line.
+        var failing = line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal);
+        if ((failing || _failureContinues) && _failures.Count < 100)
+        {
+            _failures.Enqueue(line);
+        }
+        _failureContinues = failing;
         _output.Enqueue(line);
         while (_output.Count > 200 && _output.TryDequeue(out _))
         {

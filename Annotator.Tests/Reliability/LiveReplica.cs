@@ -25,6 +25,7 @@ public sealed class LiveReplica(Func<Uri> server, string token, int imageId) : I
     private readonly List<Guid> _acknowledged = [];
     private HubConnection? _connection;
     private long _lastApplied;
+    private long _lastPushed;
 
     /// <summary>The image.</summary>
     public int ImageId { get; } = imageId;
@@ -80,6 +81,12 @@ public sealed class LiveReplica(Func<Uri> server, string token, int imageId) : I
     /// <summary>Refusals that carried someone else's change (adopted).</summary>
     public int Conflicts { get; private set; }
 
+    /// <summary>
+    /// <c>committed</c> messages that arrived after one with a higher sequence number on the same connection (the hub
+    /// promises sequence order per image).
+    /// </summary>
+    public int OutOfOrderPushes { get; private set; }
+
     /// <summary>CatchUp calls made.</summary>
     public int CatchUps { get; private set; }
 
@@ -132,7 +139,11 @@ public sealed class LiveReplica(Func<Uri> server, string token, int imageId) : I
             .WithUrl(new Uri(server(), AnnotationsHub.Path), HttpTransportType.WebSockets,
                 o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
-        connection.On<string>(AnnotationsHub.CommittedMessage, json => Receive(Parse(json)));
+        lock (_gate)
+        {
+            _lastPushed = 0;
+        }
+        connection.On<string>(AnnotationsHub.CommittedMessage, json => Pushed(Parse(json)));
         try
         {
             await connection.StartAsync(cancellationToken);
@@ -234,6 +245,20 @@ public sealed class LiveReplica(Func<Uri> server, string token, int imageId) : I
             }
             _lastApplied = snapshot.GetProperty("lastSequence").GetInt64();
             Drain();
+        }
+    }
+
+    private void Pushed(JsonElement message)
+    {
+        lock (_gate)
+        {
+            var sequence = message.GetProperty("sequence").GetInt64();
+            if (sequence < _lastPushed)
+            {
+                OutOfOrderPushes++;
+            }
+            _lastPushed = Math.Max(_lastPushed, sequence);
+            Receive(message);
         }
     }
 

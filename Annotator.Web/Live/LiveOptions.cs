@@ -5,8 +5,8 @@ public sealed class LiveOptions
 {
     /// <summary>
     /// A StackExchange.Redis connection string. Empty (the default): the edit feed is in-process and there is no
-    /// backplane, which is right for one node. Set: the edit feed goes through Redis pub/sub and the SignalR hub uses
-    /// the Redis backplane, so several nodes behind a load balancer see each other's edits.
+    /// backplane, which is right for one node. Set: the edit feed goes through Redis pub/sub, so several nodes behind a
+    /// load balancer see each other's edits (each node sends its own hub connections and pages what reached it).
     /// </summary>
     public string? Redis { get; set; }
 
@@ -50,6 +50,14 @@ public sealed class LiveOptions
     /// Default 10.
     /// </summary>
     public int SendTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// With Redis: how long (milliseconds) a node holds an operation that arrived before an earlier one of the same image
+    /// (another node committed the earlier one but published it later), waiting for it so that receivers get an image's
+    /// operations in sequence order. When it has not come by then, the later one is delivered anyway and receivers catch
+    /// up on the gap. 0 turns the waiting off. Default 250.
+    /// </summary>
+    public int FeedOrderHoldMilliseconds { get; set; } = 250;
 
     /// <summary>Whether Redis is configured.</summary>
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);

@@ -7,8 +7,9 @@ namespace Annotator.Web.Live;
 /// <summary>
 /// The feed across nodes: every message is published on one Redis channel (per deployment prefix) and every node,
 /// the publisher included, hands what it receives to its local subscribers. Redis pub/sub keeps the order of one
-/// publisher's messages; a message lost while Redis is unreachable shows up as a gap in sequence numbers, which the
-/// workspace fills from the operation log.
+/// publisher's messages, not the order of two nodes' messages about one image: an <see cref="EditSequencer"/> puts each
+/// image's operations back into sequence order on the way in. A message lost while Redis is unreachable shows up as a
+/// gap in sequence numbers, which the workspace fills from the operation log.
 /// </summary>
 public sealed class RedisEditFeed : IEditFeed, IAsyncDisposable
 {
@@ -16,14 +17,17 @@ public sealed class RedisEditFeed : IEditFeed, IAsyncDisposable
     private readonly ILogger<RedisEditFeed> _logger;
     private readonly RedisChannel _channel;
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
+    private readonly EditSequencer _sequencer;
 
     /// <summary>Connects lazily, on first use.</summary>
-    public RedisEditFeed(IOptions<LiveOptions> options, ILogger<RedisEditFeed> logger)
+    public RedisEditFeed(IOptions<LiveOptions> options, ILogger<RedisEditFeed> logger, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _logger = logger;
         _subscriptions = new FeedSubscriptions(logger);
         var live = options.Value;
+        _sequencer = new EditSequencer(TimeSpan.FromMilliseconds(Math.Max(0, live.FeedOrderHoldMilliseconds)), clock ?? TimeProvider.System,
+            _subscriptions.Deliver);
         _channel = RedisChannel.Literal($"{live.ChannelPrefix}:feed");
         _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectAsync(live.Redis!));
     }
@@ -71,7 +75,7 @@ public sealed class RedisEditFeed : IEditFeed, IAsyncDisposable
             var wire = JsonSerializer.Deserialize((byte[])value!, WireJson.Default.Wire);
             if (wire is not null)
             {
-                _subscriptions.Deliver(new FeedEnvelope(wire.T, wire.K, wire.P));
+                _sequencer.Receive(new FeedEnvelope(wire.T, wire.K, wire.P));
             }
         }
         catch (JsonException e)
@@ -83,6 +87,7 @@ public sealed class RedisEditFeed : IEditFeed, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _sequencer.Dispose();
         if (_connection.IsValueCreated)
         {
             try

@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Security.Claims;
 using Annotator.Core;
 using Annotator.Core.Annotations;
+using Annotator.Core.Images;
 using Annotator.Web.Data;
 using Annotator.Web.Taxonomy;
 using Annotator.Web.Live;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Annotator.Web.Workspace;
 
@@ -43,7 +45,8 @@ public sealed class AnnotationService(
     TimeProvider clock,
     ILogger<AnnotationService> logger)
 {
-    private const int Attempts = 4;
+    /// <summary>How many times an edit is checked when taxonomy versions keep being published under it.</summary>
+    private const int TaxonomyAttempts = 4;
 
     /// <summary>What the caller's workspace shows for the image, or null when the caller may not see it.</summary>
     public async Task<WorkspaceSnapshot?> LoadAsync(ClaimsPrincipal user, int imageId, CancellationToken cancellationToken = default)
@@ -240,7 +243,7 @@ public sealed class AnnotationService(
                 }
                 return outcome;
             }
-            catch (TaxonomyMovedException) when (attempt < Attempts)
+            catch (TaxonomyMovedException) when (attempt < TaxonomyAttempts)
             {
                 // A taxonomy version was published between checking and committing: check against the new one.
                 logger.LogDebug("Operation {OpId} on image {ImageId} met a new taxonomy version; attempt {Attempt}.", operation.OpId, imageId, attempt);
@@ -257,12 +260,48 @@ public sealed class AnnotationService(
             {
                 return EditOutcome.Refused(operation.OpId, await labelHistory.ExplainAsync(imageId, operation, e.Message, cancellationToken));
             }
-            catch (DbUpdateException e) when (attempt < Attempts)
+            catch (Exception e) when (IsCollision(e) && attempt < CollisionAttempts)
             {
-                // Another node committed to this image (sequence or revision moved): reload and decide again.
+                // Another writer got in the way. Rare since edits take the image row's lock (see EditWrite): PostgreSQL
+                // chose this transaction as a deadlock's or a serialization failure's victim, or a concurrency token (a
+                // revision, the next sequence number) moved under it. Nothing was written: wait a little, with jitter so
+                // two nodes don't collide in step again, and decide anew.
                 logger.LogDebug(e, "Operation {OpId} on image {ImageId} collided; attempt {Attempt}.", operation.OpId, imageId, attempt);
+                await Task.Delay(Backoff(attempt), cancellationToken);
+            }
+            catch (Exception e) when (IsCollision(e))
+            {
+                logger.LogWarning(e, "Operation {OpId} on image {ImageId} collided {Attempts} times and was refused.", operation.OpId, imageId, attempt);
+                return EditOutcome.Refused(operation.OpId, "This image is being changed by others so fast that your edit could not be saved; try again.");
             }
         }
+    }
+
+    /// <summary>How many times a colliding commit is tried: enough that two busy nodes never exhaust it.</summary>
+    private const int CollisionAttempts = 12;
+
+    /// <summary>
+    /// A commit that met a concurrent one and wrote nothing: worth trying again. Npgsql's execution strategy wraps a
+    /// transient failure of SaveChanges (a deadlock, a serialization failure) in an InvalidOperationException, so the
+    /// whole chain is looked at.
+    /// </summary>
+    private static bool IsCollision(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DbUpdateException or PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Exponential from 2 ms, at most 200 ms, each time somewhere between half and all of it.</summary>
+    private static TimeSpan Backoff(int attempt)
+    {
+        var ceiling = Math.Min(200.0, 2.0 * Math.Pow(2, attempt - 1));
+        return TimeSpan.FromMilliseconds(ceiling * (0.5 + Random.Shared.NextDouble() / 2));
     }
 
     /// <summary>A refusal because of someone else's change, with the region as it is now and who changed it last.</summary>
@@ -304,6 +343,7 @@ public sealed class AnnotationService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var context = await EditContext.LoadAsync(db, taxonomies, user, imageId, track: true, cancellationToken)
             ?? throw new DomainException("This image does not exist or you are not a member of its project.");
+        await using var write = await EditWrite.LockAsync(db, context.Image, cancellationToken);
         if (context.WhyReadOnly is { } reason)
         {
             throw new DomainException(reason);
@@ -331,8 +371,7 @@ public sealed class AnnotationService(
         // commit together.
         metrics.Check(checking);
         var waiting = Stopwatch.GetTimestamp();
-        using var writer = await writeQueue.EnterAsync(db.Database, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await write.BeginAsync(writeQueue, cancellationToken);
         metrics.WriterWait(waiting);
         var writing = Stopwatch.GetTimestamp();
         if (!await TaxonomyGate.IsCurrentAsync(db, context.Image.ProjectId, versionId, cancellationToken))
@@ -402,7 +441,7 @@ public sealed class AnnotationService(
         db.OperationLog.Add(new OperationLogEntry(imageId, sequence, context.UserId, operation.OpId, outcome.Applied!.Type,
             OperationJson.Serialize(outcome.Applied), now, set.Id));
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
         metrics.Commit(writing);
         return (outcome with
         {
@@ -413,6 +452,69 @@ public sealed class AnnotationService(
             SetOwnerId = context.SetOwnerId,
             AuthorName = context.UserName,
         }, true);
+    }
+
+    /// <summary>
+    /// An edit's write transaction. On PostgreSQL other nodes commit to the image too, so everything the commit depends
+    /// on (the image's next sequence number, the set's last one, the region's revision, an earlier copy of the
+    /// operation) is read inside the transaction after taking the image row's lock: another node's commit to the image
+    /// is either seen whole or waits, and cannot land between reading and writing. On SQLite there is one node and one
+    /// writer; this node's <see cref="ImageLocks"/> already keep the image's edits apart, so the checks read outside and
+    /// the transaction begins only for the writing, which keeps the single writer's turn short.
+    /// </summary>
+    private sealed class EditWrite(AnnotatorDbContext db) : IAsyncDisposable
+    {
+        private IDbContextTransaction? _transaction;
+        private IDisposable? _writer;
+
+        /// <summary>On PostgreSQL: begins the transaction, locks the image's row and reloads <paramref name="image"/>.</summary>
+        public static async Task<EditWrite> LockAsync(AnnotatorDbContext db, Image image, CancellationToken cancellationToken)
+        {
+            var write = new EditWrite(db);
+            if (db.Database.IsSqlite())
+            {
+                return write;
+            }
+            try
+            {
+                write._transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                // The project's key-share lock first, in the order a taxonomy publish takes the two (project, then its
+                // images), so an edit and a publish never wait for each other in a circle.
+                await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    SELECT 1 FROM "Projects" WHERE "Id" = {image.ProjectId} FOR KEY SHARE;
+                    SELECT 1 FROM "Images" WHERE "Id" = {image.Id} FOR NO KEY UPDATE;
+                    """, cancellationToken);
+                await db.Entry(image).ReloadAsync(cancellationToken);
+                return write;
+            }
+            catch
+            {
+                await write.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>Begins the writing: on SQLite, waits for the writer's turn and begins the transaction.</summary>
+        public async Task BeginAsync(SqliteWriteQueue writeQueue, CancellationToken cancellationToken)
+        {
+            if (_transaction is null)
+            {
+                _writer = await writeQueue.EnterAsync(db.Database, cancellationToken);
+                _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            }
+        }
+
+        public Task CommitAsync(CancellationToken cancellationToken) =>
+            _transaction?.CommitAsync(cancellationToken) ?? throw new InvalidOperationException("The writing has not begun.");
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_transaction is not null)
+            {
+                await _transaction.DisposeAsync();
+            }
+            _writer?.Dispose();
+        }
     }
 
     private static async Task<AnnotationSet> AddSetAsync(AnnotatorDbContext db, EditContext context, DateTime now,

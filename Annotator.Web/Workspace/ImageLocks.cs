@@ -2,7 +2,8 @@ namespace Annotator.Web.Workspace;
 
 /// <summary>
 /// Serialises the edits of one image within this process, so concurrent operations on an image queue up instead of
-/// racing for its next sequence number (the database's unique index still guards across nodes). Striped: a fixed set of
+/// racing for its next sequence number (across nodes, on PostgreSQL, an edit also locks the image's row inside its
+/// transaction, and the database's unique index still guards). Striped: a fixed set of
 /// semaphores chosen by image id, so memory stays bounded however many images are edited.
 /// </summary>
 public sealed class ImageLocks
