@@ -96,6 +96,35 @@ public sealed class FullStorage(FullStorageApp fixture) : IClassFixture<FullStor
     }
 
     [Fact]
+    public async Task SigningInOnAFullDiskSaysTheStorageIsFull()
+    {
+        var world = await HubWorld.BuildAsync(App);
+        string? answer = null;
+        fixture.Storage.Fill(App);
+        try
+        {
+            // Each sign-in stores its session (a row of a few KB); within a page's worth, one needs a page the full
+            // database does not have.
+            for (var attempt = 0; attempt < 40 && answer is null; attempt++)
+            {
+                using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = App.ServerAddress };
+                var (status, error) = await Accounts.SignInAnswers.TrySignInAsync(http, world.Bob.Email!, AnnotatorFactory.Password);
+                if (status != System.Net.HttpStatusCode.Redirect)
+                {
+                    Assert.Equal(System.Net.HttpStatusCode.OK, status);
+                    answer = error;
+                }
+            }
+        }
+        finally
+        {
+            fixture.Storage.Free();
+        }
+
+        Assert.Equal(Annotator.Web.Components.Pages.Account.Login.StorageFullMessage, answer);
+    }
+
+    [Fact]
     public async Task AnUploadOnAFullDiskSaysTheStorageIsFull()
     {
         var world = await HubWorld.BuildAsync(App);
