@@ -31,6 +31,9 @@ public static class DataFolder
         {
             UnauthorizedAccessException => "permission denied",
             _ when Data.StorageFull.Is(cause) => "the disk is full",
+            DirectoryNotFoundException or FileNotFoundException => "a part of its path is missing or is not a folder",
+            // .NET's messages for other Unix errors are "{strerror} : '{path}'" (e.g. "Read-only file system"); the
+            // path is said once already.
             _ => cause.Message.Split(" : ", 2)[0].TrimEnd('.'),
         };
         return new DataFolderException(
