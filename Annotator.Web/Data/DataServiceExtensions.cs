@@ -50,7 +50,7 @@ public static class DataServiceExtensions
     }
 
     /// <summary>
-    /// A failed command or save is logged by EF Core as a warning, not an error: the caller decides what it is. A
+    /// A failed command, commit or save is logged by EF Core as a warning, not an error: the caller decides what it is. A
     /// failure nobody handles still reaches the log as an error from ASP.NET Core or SignalR; a handled one (a full disk
     /// answered "storage is full", a collision that is retried) would otherwise put "fail:" lines in the log for what is
     /// not a failure of the app.
@@ -58,6 +58,8 @@ public static class DataServiceExtensions
     private static DbContextOptionsBuilder QuietFailures(DbContextOptionsBuilder options) =>
         options.ConfigureWarnings(w => w.Log(
             (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Warning),
+            // A commit that meets a full disk (SQLite writes the log at COMMIT) fails here.
+            (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.TransactionError, LogLevel.Warning),
             (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Warning)));
 
     /// <summary>The configured SQLite connection string, or <c>{DataPath}/annotator.db</c>.</summary>
