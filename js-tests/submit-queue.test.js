@@ -286,6 +286,44 @@ test('a signed-out answer holds the operation and everything after it', async ()
     assert.deepEqual(log.errors, ['Your session has ended. Sign in again.']);
 });
 
+test('a storage-full answer keeps the operation queued and sends it again with a growing back-off until it lands', async (t) => {
+    const clock = new FakeClock().install();
+    t.after(() => clock.restore());
+    const { store, dotNet, queue, log } = setup({ storageKey: 'full' });
+    const a = create(box('a'));
+    const b = create(box('b'));
+    queue.submit([a, b]);
+    const full = { ok: false, storageFull: true, opId: a.opId, error: "The server's storage is full; your change was not saved." };
+
+    (await dotNet.call(0)).answer(full);
+    await settle();
+    assert.ok(queue.storageFull);
+    assert.equal(queue.pendingCount, 2, 'kept, as while offline');
+    assert.ok(store.get('a') && store.get('b'), 'still shown');
+    assert.equal(JSON.parse(sessionStorage.getItem('full') ?? '[]').length, 2, 'kept across a reload too');
+    assert.deepEqual(log.errors, [], 'a banner says it, not an error per edit');
+    clock.tick(1999);
+    await settle();
+    assert.equal(dotNet.calls.length, 1, 'not before the first back-off');
+    clock.tick(1);
+    assert.equal((await dotNet.submitted(1)).opId, a.opId);
+    dotNet.calls[1].answer(full);
+    await settle();
+    clock.tick(3999);
+    await settle();
+    assert.equal(dotNet.calls.length, 2, 'the back-off doubled');
+    clock.tick(1);
+    assert.equal((await dotNet.submitted(2)).opId, a.opId);
+
+    dotNet.calls[2].answer(committed(a, 1, 0, box('a', 10, 1)));
+    assert.equal((await dotNet.submitted(3)).opId, b.opId, 'the rest follows in order');
+    assert.ok(!queue.storageFull);
+    dotNet.calls[3].answer(committed(b, 2, 1, box('b', 10, 1)));
+    await settle();
+    assert.equal(queue.pendingCount, 0);
+    assert.equal(sessionStorage.getItem('full'), null);
+});
+
 test('undo and redo are sent in order with the edits, and their results are applied', async () => {
     const { store, dotNet, queue } = setup();
     queue.load([], 0);

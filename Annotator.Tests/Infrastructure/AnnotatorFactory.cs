@@ -37,6 +37,7 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
 
     private string? _postgresDatabase;
     private readonly Dictionary<string, string?> _settings = [];
+    private readonly List<Action<IServiceCollection>> _services = [];
     private bool _kestrel;
 
     /// <summary>Creates the app on <paramref name="database"/>; call <see cref="TestEnvironment.RequirePostgres"/> first for PostgreSQL.</summary>
@@ -70,6 +71,13 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
     public AnnotatorFactory With(string key, string? value)
     {
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Adds or replaces services after the app's own registrations (before the app starts).</summary>
+    public AnnotatorFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
         return this;
     }
 
@@ -136,6 +144,10 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        foreach (var configure in _services)
+        {
+            builder.ConfigureServices(configure);
         }
         if (_kestrel)
         {

@@ -59,27 +59,8 @@ public sealed class AppProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}/");
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = workingDirectory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(appFolder, "Annotator.Web.dll"));
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Urls"] = address.ToString().TrimEnd('/');
-        start.Environment["Annotator__DataPath"] = dataPath;
-        start.Environment["Annotator__SeedDemoProject"] = "false";
-        // Reconnecting programs would soon exceed the per-address hub limit, all coming from 127.0.0.1.
-        start.Environment["Annotator__RateLimits__HubRequests"] = "0";
-        start.Environment["Annotator__Database__Provider"] = "Sqlite";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var process = Process.Start(StartInfo(dataPath, appFolder, workingDirectory, address, settings))
+            ?? throw new InvalidOperationException("dotnet did not start.");
         var app = new AppProcess(process, address);
         process.OutputDataReceived += (_, e) => app.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
@@ -109,6 +90,57 @@ public sealed class AppProcess : IAsyncDisposable
                 await Task.Delay(100, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// Runs the app on <paramref name="dataPath"/> expecting it to stop by itself while starting (a start-up check
+    /// refusing); its exit code and what it wrote to each stream. Killed after <paramref name="limit"/>.
+    /// </summary>
+    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunUntilExitAsync(string dataPath, TimeSpan limit)
+    {
+        var start = StartInfo(dataPath, AppContext.BaseDirectory, AppContext.BaseDirectory, new Uri($"http://127.0.0.1:{FreePort()}/"),
+            new Dictionary<string, string>());
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"The app was still running after {limit.TotalSeconds:N0} s:\n{await output}\n{await error}");
+        }
+        return (process.ExitCode, await output, await error);
+    }
+
+    private static ProcessStartInfo StartInfo(string dataPath, string appFolder, string workingDirectory, Uri address,
+        IReadOnlyDictionary<string, string> settings)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(appFolder, "Annotator.Web.dll"));
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Urls"] = address.ToString().TrimEnd('/');
+        start.Environment["Annotator__DataPath"] = dataPath;
+        start.Environment["Annotator__SeedDemoProject"] = "false";
+        // Reconnecting programs would soon exceed the per-address hub limit, all coming from 127.0.0.1.
+        start.Environment["Annotator__RateLimits__HubRequests"] = "0";
+        start.Environment["Annotator__Database__Provider"] = "Sqlite";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        return start;
     }
 
     /// <summary>SIGKILL: the process ends at once, mid-request, without running any shutdown code.</summary>

@@ -16,7 +16,7 @@ public static class AccountServiceExtensions
     {
         services.AddDataProtection()
             .SetApplicationName("Annotator")
-            .PersistKeysToFileSystem(KeyFolder.Prepare(Path.Combine(options.DataFullPath, "keys")));
+            .PersistKeysToFileSystem(PrepareKeyFolder(Path.Combine(options.DataFullPath, "keys")));
 
         services.AddIdentity<AppUser, IdentityRole>(o =>
             {
@@ -85,6 +85,18 @@ public static class AccountServiceExtensions
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
         services.AddSingleton<SetupState>();
         return services;
+    }
+
+    private static DirectoryInfo PrepareKeyFolder(string path)
+    {
+        try
+        {
+            return KeyFolder.Prepare(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DataFolder.Unwritable(path, e);
+        }
     }
 
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> ctx, int status)

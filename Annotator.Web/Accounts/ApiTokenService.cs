@@ -42,7 +42,8 @@ public sealed record ApiTokenValidation(int TokenId, string UserId, string? Erro
 /// proves possession. Only the SHA-256 of the whole token is stored and it is compared in constant time. Revoked and
 /// expired tokens and tokens of deactivated users are refused.
 /// </summary>
-public sealed class ApiTokenService(IDbContextFactory<AnnotatorDbContext> dbFactory, IEditFeed feed, TimeProvider clock)
+public sealed class ApiTokenService(IDbContextFactory<AnnotatorDbContext> dbFactory, IEditFeed feed, TimeProvider clock,
+    ILogger<ApiTokenService> logger)
 {
     /// <summary>The first part of every token.</summary>
     public const string Scheme = "ann";
@@ -153,10 +154,26 @@ public sealed class ApiTokenService(IDbContextFactory<AnnotatorDbContext> dbFact
         }
         if (row.LastUsedAt is null || now - row.LastUsedAt >= LastUsedResolution)
         {
-            await db.ApiTokens.Where(t => t.Id == row.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
+            // Beside the request, not in it: signing in must not depend on a write succeeding (a full disk, a
+            // read-only database) nor wait for the database's write lock.
+            _ = RecordUseAsync(row.Id, now);
         }
         return new ApiTokenValidation(row.Id, row.UserId, null);
+    }
+
+    /// <summary>Writes "last used"; a failure is logged and otherwise ignored.</summary>
+    private async Task RecordUseAsync(int tokenId, DateTime now)
+    {
+        try
+        {
+            await Task.Yield();
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await db.ApiTokens.Where(t => t.Id == tokenId).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Could not record the use of API token {TokenId}: {Error}", tokenId, e.GetBaseException().Message);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Security.Claims;
 using Annotator.Web.Data;
@@ -18,7 +19,8 @@ namespace Annotator.Web.Accounts;
 /// Role, password and deactivation changes are handled by the security stamp, re-checked every
 /// <c>Annotator:Live:SessionCheckSeconds</c>; a refused session is signed out, which deletes its row too.
 /// </remarks>
-public sealed class SessionTicketStore(IDbContextFactory<AnnotatorDbContext> dbFactory, TimeProvider clock) : ITicketStore
+public sealed class SessionTicketStore(IDbContextFactory<AnnotatorDbContext> dbFactory, TimeProvider clock,
+    ILogger<SessionTicketStore> logger) : ITicketStore
 {
     /// <summary>The user-token "login provider" under which sessions are kept.</summary>
     public const string LoginProvider = "Annotator.Session";
@@ -54,10 +56,20 @@ public sealed class SessionTicketStore(IDbContextFactory<AnnotatorDbContext> dbF
             return;
         }
         Tag(ticket, key);
-        await using var db = await dbFactory.CreateDbContextAsync();
-        // Only a session that still exists is renewed: a sign-out meanwhile wins.
-        await db.UserTokens.Where(t => t.UserId == parts.UserId && t.LoginProvider == LoginProvider && t.Name == parts.Name)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Value, Encode(ticket)));
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            // Only a session that still exists is renewed: a sign-out meanwhile wins.
+            await db.UserTokens.Where(t => t.UserId == parts.UserId && t.LoginProvider == LoginProvider && t.Name == parts.Name)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Value, Encode(ticket)));
+        }
+        catch (Exception e) when (e is DbException or DbUpdateException or IOException)
+        {
+            // Renewing happens on an ordinary request (sliding expiry, a re-checked security stamp): a database that
+            // refuses writes (full disk) must not fail it. The stored session keeps its earlier expiry and is renewed on
+            // a later request.
+            logger.LogWarning("Could not renew the sign-in session of user {UserId}: {Error}", parts.UserId, e.GetBaseException().Message);
+        }
     }
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Annotator.Core;
 using Annotator.Core.Images;
+using Annotator.Web.Data;
 using Annotator.Web.Hosting;
 using Annotator.Web.Images;
 using Annotator.Web.Projects;
@@ -134,6 +135,12 @@ public static class ImageEndpoints
         {
             return Problem(StatusCodes.Status413PayloadTooLarge,
                 $"The upload is larger than the limit of {limits.MaxRequestBytes / (1024d * 1024):N0} MiB per request{Kept(results)}");
+        }
+        catch (Exception e) when (StorageFull.Is(e))
+        {
+            // Spooling the upload met a full disk.
+            return Problem(StatusCodes.Status507InsufficientStorage,
+                $"The server's storage is full; the upload was not stored{Kept(results)}");
         }
         catch (Exception e) when (e is InvalidDataException or IOException && !cancellationToken.IsCancellationRequested)
         {

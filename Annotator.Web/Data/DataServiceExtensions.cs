@@ -21,7 +21,7 @@ public static class DataServiceExtensions
                 throw new InvalidOperationException(
                     "Annotator:Database:Provider is Postgres but Annotator:Database:ConnectionString is empty.");
             }
-            services.AddDbContextFactory<PostgresAnnotatorDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContextFactory<PostgresAnnotatorDbContext>(o => QuietFailures(o.UseNpgsql(connectionString)));
             services.AddSingleton<IDbContextFactory<AnnotatorDbContext>, FactoryOf<PostgresAnnotatorDbContext>>();
         }
         else if (options.Database.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
@@ -35,7 +35,7 @@ public static class DataServiceExtensions
                     $"Annotator:Database:SqliteSynchronous '{options.Database.SqliteSynchronous}' is not known; use Normal or Full."),
             };
             var pragmas = new SqlitePragmas(fullSync);
-            services.AddDbContextFactory<SqliteAnnotatorDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(pragmas));
+            services.AddDbContextFactory<SqliteAnnotatorDbContext>(o => QuietFailures(o.UseSqlite(connectionString).AddInterceptors(pragmas)));
             services.AddSingleton<IDbContextFactory<AnnotatorDbContext>, FactoryOf<SqliteAnnotatorDbContext>>();
         }
         else
@@ -48,6 +48,19 @@ public static class DataServiceExtensions
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }
+
+    /// <summary>
+    /// A failed command, commit or save is logged by EF Core as a warning, not an error: the caller decides what it is. A
+    /// failure nobody handles still reaches the log as an error from ASP.NET Core or SignalR; a handled one (a full disk
+    /// answered "storage is full", a collision that is retried) would otherwise put "fail:" lines in the log for what is
+    /// not a failure of the app.
+    /// </summary>
+    private static DbContextOptionsBuilder QuietFailures(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Log(
+            (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Warning),
+            // A commit that meets a full disk (SQLite writes the log at COMMIT) fails here.
+            (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.TransactionError, LogLevel.Warning),
+            (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Warning)));
 
     /// <summary>The configured SQLite connection string, or <c>{DataPath}/annotator.db</c>.</summary>
     public static string SqliteConnectionString(AnnotatorOptions options)

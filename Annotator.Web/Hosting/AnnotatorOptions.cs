@@ -21,6 +21,9 @@ public sealed class AnnotatorOptions
     /// <summary>Per-client-address limits on sign-in, invitations and the API-token hub.</summary>
     public Annotator.Web.Accounts.RateLimitOptions RateLimits { get; set; } = new();
 
+    /// <summary>What <c>/health</c> checks against.</summary>
+    public Annotator.Web.Health.HealthOptions Health { get; set; } = new();
+
     /// <summary>Whether the first admin gets a demo project with sample images.</summary>
     public bool SeedDemoProject { get; set; } = true;
 

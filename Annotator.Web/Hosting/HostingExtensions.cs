@@ -5,6 +5,7 @@ using Annotator.Web.Api;
 using Annotator.Web.Components;
 using Annotator.Web.Data;
 using Annotator.Web.Guidelines;
+using Annotator.Web.Health;
 using Annotator.Web.Images;
 using Annotator.Web.Live;
 using Annotator.Web.Projects;
@@ -44,7 +45,7 @@ public static partial class HostingExtensions
         var section = builder.Configuration.GetSection(AnnotatorOptions.Section);
         builder.Services.Configure<AnnotatorOptions>(section);
         var options = section.Get<AnnotatorOptions>() ?? new AnnotatorOptions();
-        Directory.CreateDirectory(options.DataFullPath);
+        DataFolder.Prepare(options.DataFullPath);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddAnnotatorData(options);
@@ -55,6 +56,8 @@ public static partial class HostingExtensions
         builder.Services.AddAnnotatorWorkspace();
         builder.Services.Configure<LiveOptions>(section.GetSection("Live"));
         builder.Services.AddAnnotatorLive(options.Live);
+        builder.Services.Configure<HealthOptions>(section.GetSection("Health"));
+        builder.Services.AddAnnotatorHealth(options);
         builder.Services.AddRazorComponents()
             .AddInteractiveServerComponents(o => o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(Math.Max(1, options.Live.CircuitRetentionSeconds)))
             // The canvas sends one operation per interop call; a mask or a long polygon is far above SignalR's 32 KB default.
@@ -122,6 +125,7 @@ public static partial class HostingExtensions
         app.MapTaxonomyEndpoints();
         app.MapGuidelineEndpoints();
         app.MapAccountEndpoints();
+        app.MapAnnotatorHealth();
         var live = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LiveOptions>>().Value;
         // A client that has not taken a message for this long is disconnected; it reconnects and catches up.
         app.MapHub<AnnotationsHub>(AnnotationsHub.Path, o => o.TransportSendTimeout = TimeSpan.FromSeconds(live.SendTimeoutSeconds))
@@ -137,7 +141,8 @@ public static partial class HostingExtensions
     {
         var path = context.Request.Path;
         if (!path.StartsWithSegments("/setup") && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content")
-            && !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments(AnnotationsHub.Path) && !Path.HasExtension(path.Value)
+            && !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments(AnnotationsHub.Path)
+            && !path.StartsWithSegments(HealthServiceExtensions.Path) && !Path.HasExtension(path.Value)
             && !await context.RequestServices.GetRequiredService<SetupState>().IsDoneAsync(context.RequestAborted))
         {
             context.Response.Redirect("/setup");

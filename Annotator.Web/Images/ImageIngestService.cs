@@ -308,6 +308,12 @@ public sealed class ImageIngestService(
             await RemoveUnreferencedAsync(created);
             return IngestResult.Refused(fileName, e.Message);
         }
+        catch (Exception e) when (StorageFull.Is(e))
+        {
+            logger.LogWarning("Ingest of {File} stopped: the storage is full ({Error}).", fileName, e.GetBaseException().Message);
+            await RemoveUnreferencedAsync(created);
+            return IngestResult.Refused(fileName, "The server's storage is full; nothing was added. Try again once space is freed.");
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Ingest of {File} failed.", fileName);

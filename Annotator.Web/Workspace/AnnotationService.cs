@@ -260,6 +260,13 @@ public sealed class AnnotationService(
             {
                 return EditOutcome.Refused(operation.OpId, await labelHistory.ExplainAsync(imageId, operation, e.Message, cancellationToken));
             }
+            catch (Exception e) when (StorageFull.Is(e))
+            {
+                // Not a collision to retry: the transaction rolled back, nothing was written. Freed space lets the same
+                // operation (same id) through later.
+                logger.LogWarning("Operation {OpId} on image {ImageId} was not saved: the storage is full ({Error}).", operation.OpId, imageId, e.GetBaseException().Message);
+                return EditOutcome.RefusedForStorage(operation.OpId);
+            }
             catch (Exception e) when (IsCollision(e) && attempt < CollisionAttempts)
             {
                 // Another writer got in the way. Rare since edits take the image row's lock (see EditWrite): PostgreSQL

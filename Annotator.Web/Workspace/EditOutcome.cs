@@ -23,6 +23,8 @@ namespace Annotator.Web.Workspace;
 /// <param name="AuthorName">The author's display name.</param>
 /// <param name="Conflict">For a refusal caused by someone else's change: which kind. <see cref="Region"/> and
 /// <see cref="Revision"/> then hold the region as it is now, and <see cref="AuthorName"/> who changed it last.</param>
+/// <param name="StorageFull">For a refusal: the server's storage is full. Nothing was saved; the same operation can be
+/// sent again once space is freed (the browser workspace keeps it queued and retries).</param>
 public sealed record EditOutcome(
     Guid OpId,
     string? Error,
@@ -38,13 +40,17 @@ public sealed record EditOutcome(
     string? SetOwnerId = null,
     long Previous = 0,
     string? AuthorName = null,
-    EditConflict Conflict = EditConflict.None)
+    EditConflict Conflict = EditConflict.None,
+    bool StorageFull = false)
 {
     /// <summary>Committed.</summary>
     public bool Ok => Error is null;
 
     /// <summary>A refusal.</summary>
     public static EditOutcome Refused(Guid opId, string error) => new(opId, error);
+
+    /// <summary>A refusal because the server's storage is full (<see cref="Data.StorageFull"/>).</summary>
+    public static EditOutcome RefusedForStorage(Guid opId) => new(opId, Data.StorageFull.Message, StorageFull: true);
 
     /// <summary>The result JSON of docs/workspace-protocol.md, sent to the canvas.</summary>
     public string ToJson()
@@ -58,6 +64,10 @@ public sealed record EditOutcome(
             if (!Ok)
             {
                 json.WriteString("error", Error);
+                if (StorageFull)
+                {
+                    json.WriteBoolean("storageFull", true);
+                }
                 if (Conflict != EditConflict.None && RegionId is { } conflicted)
                 {
                     json.WriteString("conflict", Conflict == EditConflict.Deleted ? "deleted" : "changed");

@@ -3,14 +3,15 @@
  * The Razor workspace's entry point into the canvas engine: creates the workspace from the options .NET sends as
  * JSON, tells it when the connection goes down and comes back, and keeps the save indicator honest:
  * "All changes saved" when nothing of ours is unconfirmed, "Saving…" while something is on its way, "Offline" with
- * the count of changes kept in this browser while the connection is down, "Signed out" when the session ended.
+ * the count of changes kept in this browser while the connection is down, "Signed out" when the session ended,
+ * "Storage full" (and the workspace's banner, html[data-storage-full]) while the server cannot store them.
  */
 import { createWorkspace } from './workspace.js';
 import { isConnected, onConnectionChange } from '../connection.js';
 
 /**
  * @typedef {{ invokeMethodAsync: (name: string, ...args: any[]) => Promise<any> }} DotNetRef
- * @typedef {'saved' | 'saving' | 'offline' | 'signed-out'} SaveState
+ * @typedef {'saved' | 'saving' | 'offline' | 'signed-out' | 'storage-full'} SaveState
  */
 
 const win = /** @type {any} */ (window);
@@ -40,21 +41,27 @@ export function open(host, status, dotNetRef, optionsJson) {
 
   const render = () => {
     if (!status || !workspace) return;
-    const { pending, connected, signedOut } = workspace.sync();
+    const { pending, connected, signedOut, storageFull } = workspace.sync();
     /** @type {SaveState} */
-    const state = signedOut ? 'signed-out' : !connected ? 'offline' : pending > 0 ? 'saving' : 'saved';
+    const state = signedOut ? 'signed-out' : !connected ? 'offline'
+      : storageFull && pending > 0 ? 'storage-full' : pending > 0 ? 'saving' : 'saved';
+    // The banner over the canvas (css/workspace.css): it says more than fits in the indicator.
+    document.documentElement.toggleAttribute('data-storage-full', state === 'storage-full');
     status.dataset.state = state;
     status.dataset.pending = String(pending);
     status.textContent = state === 'signed-out'
       ? `Signed out: ${changes(pending)} waiting`
       : state === 'offline'
         ? pending ? `Offline: ${changes(pending)} kept here` : 'Offline'
-        : state === 'saving' ? 'Saving…' : 'All changes saved';
+        : state === 'storage-full' ? `Not saved: ${changes(pending)} kept here`
+          : state === 'saving' ? 'Saving…' : 'All changes saved';
     status.title = state === 'signed-out'
       ? 'Your session ended. Sign in again (in another tab), then reload this page: the waiting changes are sent then.'
       : state === 'offline'
         ? 'The connection to the server is lost. Keep working: your changes are kept in this browser and sent, in order, when it is back.'
-        : state === 'saving' ? 'Your last change is on its way to the server.' : 'Every change is stored on the server.';
+        : state === 'storage-full'
+          ? "The server's storage is full. Your changes are kept in this tab and sent again every little while; they are saved once space is freed."
+          : state === 'saving' ? 'Your last change is on its way to the server.' : 'Every change is stored on the server.';
   };
 
   // Unsent edits survive a reload (session storage), not closing the tab: ask first.
@@ -87,6 +94,7 @@ export function open(host, status, dotNetRef, optionsJson) {
     stopListening();
     window.removeEventListener('beforeunload', beforeUnload);
     win.annotatorPendingEdits = undefined;
+    document.documentElement.removeAttribute('data-storage-full');
     dispose();
   };
   current = workspace;

@@ -14,6 +14,9 @@
  * - While the connection is down nothing is sent: operations wait in the queue and in this tab's session storage (so a
  *   reload keeps them) and go out in order once the connection is back, after a catch-up. A send whose answer was lost
  *   is sent again; its operation id makes the server apply it once.
+ * - When the server answers that its storage is full, the operation was not saved and is kept exactly as while offline
+ *   (first in the queue, in session storage), and sent again after a back-off (2 s, doubling, at most a minute) until
+ *   space is freed.
  */
 
 /** @typedef {import('./tools/tool.js').Region} Region */
@@ -23,7 +26,7 @@
  *   baseRevision?:number, set?:Object<string, any>}} Operation
  * @typedef {{ok:boolean, error?:string, opId?:string, sequence?:number, prev?:number, type?:string, region?:Region|null,
  *   regionId?:string, revision?:number, authorId?:string, authorName?:string, conflict?:'changed'|'deleted', by?:string,
- *   signedOut?:boolean, questionId?:string, value?:any, status?:string}} OpResult
+ *   signedOut?:boolean, storageFull?:boolean, questionId?:string, value?:any, status?:string}} OpResult
  * @typedef {{ invokeMethodAsync(name: string, ...args: any[]): Promise<any> }} DotNetRef
  * @typedef {{op: Operation, id: string, seen: number, after: Pending|null, ackRevision?: number}} Pending
  * @typedef {{pending: Pending}|{call: string}} OutboxItem
@@ -40,6 +43,8 @@
 const CATCH_UP_DELAY_MS = 250;
 const RETRY_DELAY_MS = 1000;
 const MAX_FAILED_SENDS = 5;
+const FULL_RETRY_FIRST_MS = 2000;
+const FULL_RETRY_MAX_MS = 60000;
 
 /**
  * The operation as the protocol has it: a created region carries no revision (the server assigns it).
@@ -95,6 +100,11 @@ export class SubmitQueue {
         this.connected = options.connected ?? true;
         /** the server said the session is over: hold everything until the page is loaded again */
         this.signedOut = false;
+        /** the server's storage is full: the first operation waits to be sent again (fullRetryTimer) */
+        this.storageFull = false;
+        this.fullRetryMs = FULL_RETRY_FIRST_MS;
+        /** @type {number|undefined} */
+        this.fullRetryTimer = undefined;
         this.busy = false;
         this.disposed = false;
         this.catchingUp = false;
@@ -282,6 +292,7 @@ export class SubmitQueue {
         this.disposed = true;
         this.outbox = [];
         clearTimeout(this.catchUpTimer);
+        clearTimeout(this.fullRetryTimer);
         this.signalDown(DOWN);
     }
 
@@ -455,6 +466,20 @@ export class SubmitQueue {
             this.hooks.stateChanged?.();
             return DOWN;
         }
+        if (result.storageFull) {
+            // Not refused for what it is: the server could not store anything. Keep it (and everything after it) as
+            // while offline, and send it again a little later.
+            this.storageFull = true;
+            this.#retryWhenSpace();
+            this.hooks.stateChanged?.();
+            return DOWN;
+        }
+        if (this.storageFull) {
+            this.storageFull = false;
+            this.fullRetryMs = FULL_RETRY_FIRST_MS;
+            clearTimeout(this.fullRetryTimer);
+            this.fullRetryTimer = undefined;
+        }
         const intended = this.store.get(p.id) ?? null;
         const i = this.pending.indexOf(p);
         if (i >= 0) this.pending.splice(i, 1);
@@ -478,6 +503,16 @@ export class SubmitQueue {
             this.#refresh([p.id]);
             this.hooks.error(result.error ?? 'The change was refused.');
         }
+    }
+
+    /** Sends the waiting operations again after the current back-off, which doubles each time (up to a minute). */
+    #retryWhenSpace() {
+        if (this.fullRetryTimer !== undefined || this.disposed) return;
+        this.fullRetryTimer = window.setTimeout(() => {
+            this.fullRetryTimer = undefined;
+            this.#pump();
+        }, this.fullRetryMs);
+        this.fullRetryMs = Math.min(this.fullRetryMs * 2, FULL_RETRY_MAX_MS);
     }
 
     /** @param {string} name @returns {Promise<typeof DOWN|void>} */

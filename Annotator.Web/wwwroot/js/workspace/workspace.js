@@ -408,8 +408,12 @@ export function createWorkspace(host, dotNet, options) {
         },
         /** Operations made here and not yet confirmed by the server. */
         pendingCount: () => queue.pendingCount,
-        /** The newest sequence number applied, and whether the session ended (read-only; for scripts and tests). */
-        sync: () => ({ lastSequence: queue.lastSequence, pending: queue.pendingCount, connected: queue.connected, signedOut: queue.signedOut }),
+        /**
+         * The newest sequence number applied, whether the session ended and whether the server's storage is full
+         * (read-only; for scripts and tests).
+         */
+        sync: () => ({ lastSequence: queue.lastSequence, pending: queue.pendingCount, connected: queue.connected, signedOut: queue.signedOut,
+            storageFull: queue.storageFull }),
         /** Every region as displayed (read-only copies; for scripts and tests). */
         regions: () => [...store.records.values()].map((rec) => ({ ...rec.region })),
         /** @param {string} opId @param {Region|null} currentRegion */
