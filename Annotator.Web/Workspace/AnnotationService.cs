@@ -288,21 +288,26 @@ public sealed class AnnotationService(
     private const int CollisionAttempts = 12;
 
     /// <summary>
-    /// A commit that met a concurrent one and wrote nothing: worth trying again. Npgsql's execution strategy wraps a
-    /// transient failure of SaveChanges (a deadlock, a serialization failure) in an InvalidOperationException, so the
-    /// whole chain is looked at.
+    /// A commit that met a concurrent one and wrote nothing: worth trying again. Only those: a database that fails for
+    /// another reason (a full disk, say) is not retried. Npgsql's execution strategy wraps a transient failure of
+    /// SaveChanges (a deadlock, a serialization failure) in an InvalidOperationException, so the whole chain is looked at.
     /// </summary>
     private static bool IsCollision(Exception e)
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (inner is DbUpdateException or PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure })
+            if (inner is DbUpdateConcurrencyException
+                or PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.UniqueViolation }
+                or SqliteException { SqliteErrorCode: SqliteBusy or SqliteConstraint })
             {
                 return true;
             }
         }
         return false;
     }
+
+    private const int SqliteBusy = 5;
+    private const int SqliteConstraint = 19;
 
     /// <summary>Exponential from 2 ms, at most 200 ms, each time somewhere between half and all of it.</summary>
     private static TimeSpan Backoff(int attempt)
