@@ -48,6 +48,9 @@ public sealed class TwoNodeReliability
             ["Annotator:Database:ConnectionString"] = setup.Services.GetRequiredService<IConfiguration>()["Annotator:Database:ConnectionString"]!,
             ["Annotator:Live:Redis"] = TestEnvironment.Redis,
             ["Annotator:Live:ChannelPrefix"] = "annotator-test-" + Guid.NewGuid().ToString("N")[..12],
+            // Each node puts an image's operations back in order before it sends them to its hub clients; given all
+            // the time it could need on a loaded machine, none may arrive after a later one.
+            ["Annotator:Live:FeedOrderHoldMilliseconds"] = "5000",
         };
         var starting = new[] { AppProcess.StartAsync(setup.DataPath, settings, cancellationToken), AppProcess.StartAsync(setup.DataPath, settings, cancellationToken) };
         await Task.WhenAll(starting.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
@@ -92,6 +95,7 @@ public sealed class TwoNodeReliability
                 Assert.Equal(audit.Regions, replica.Regions);
                 Assert.Equal(audit.Answers, replica.Answers);
             }
+            Assert.Equal(0, replicas.Sum(r => r.OutOfOrderPushes));
             Assert.True(nodeA.Failures.Count == 0 && nodeB.Failures.Count == 0,
                 $"The nodes logged errors:\n{string.Join('\n', nodeA.Failures.Concat(nodeB.Failures).Take(12))}");
         }
