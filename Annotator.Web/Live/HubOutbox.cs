@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace Annotator.Web.Live;
 
 /// <summary>
-/// What one hub connection on this node is still to be sent, and the one loop that sends it. Nothing that publishes
+/// What one hub connection on this node is still to be sent, sent one message at a time in order. Nothing that publishes
 /// (a commit under its image's lock, the feed's pumps) ever waits for a client to read: it adds to this queue and
 /// returns. Only this connection's loop waits on its socket.
 /// </summary>
@@ -24,13 +24,13 @@ public sealed class HubOutbox : IDisposable
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly LinkedList<Entry> _queue = new();
-    private readonly SemaphoreSlim _ready = new(0);
     private readonly CancellationTokenSource _closed = new();
     private long _queuedBytes;
     private long _dropped;
     private bool _behind;
+    private bool _sending;
 
-    /// <summary>Starts the connection's send loop.</summary>
+    /// <summary>An empty outbox for the connection.</summary>
     public HubOutbox(IHubContext<AnnotationsHub> hub, string connectionId, LiveOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -39,7 +39,6 @@ public sealed class HubOutbox : IDisposable
         _maxMessages = Math.Max(1, options.SendQueueMessages);
         _maxBytes = Math.Max(1, options.SendQueueBytes);
         _logger = logger;
-        _ = Task.Run(SendLoopAsync);
     }
 
     /// <summary><c>committed</c> messages dropped for this connection because it did not read (for tests and metrics).</summary>
@@ -55,6 +54,7 @@ public sealed class HubOutbox : IDisposable
     {
         var dropped = 0;
         var firstOfEpisode = false;
+        bool start;
         lock (_gate)
         {
             if (_closed.IsCancellationRequested)
@@ -79,6 +79,8 @@ public sealed class HubOutbox : IDisposable
             }
             _queue.AddLast(entry);
             _queuedBytes += entry.Bytes;
+            start = !_sending;
+            _sending = true;
         }
         if (dropped > 0)
         {
@@ -89,46 +91,41 @@ public sealed class HubOutbox : IDisposable
             _logger.LogInformation("Hub connection {ConnectionId} is not reading its messages: dropped {Dropped} queued operations; it will " +
                 "catch up from the operation log when it reads again.", _connectionId, dropped);
         }
-        _ready.Release();
+        if (start)
+        {
+            // Sends on the caller's thread as long as the socket takes the messages at once (no thread hop); the first
+            // send that has to wait for the client continues on its own, and the caller goes on.
+            _ = SendQueuedAsync();
+        }
     }
 
-    private async Task SendLoopAsync()
+    private async Task SendQueuedAsync()
     {
         var closed = _closed.Token;
-        try
+        while (true)
         {
-            while (true)
+            Entry entry;
+            lock (_gate)
             {
-                await _ready.WaitAsync(closed);
-                Entry entry;
-                lock (_gate)
+                if (_queue.First is not { } first || closed.IsCancellationRequested)
                 {
-                    if (_queue.First is not { } first)
-                    {
-                        // Dropped meanwhile: the semaphore counted it.
-                        continue;
-                    }
-                    entry = first.Value;
-                    _queue.RemoveFirst();
-                    _queuedBytes -= entry.Bytes;
-                    if (_queue.Count == 0)
-                    {
-                        _behind = false;
-                    }
+                    _sending = false;
+                    _behind = false;
+                    return;
                 }
-                try
-                {
-                    // Waits for as long as the client does not read: only this loop waits.
-                    await _hub.Clients.Client(_connectionId).SendAsync(entry.Method, entry.Payload, closed);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    _logger.LogDebug(e, "Could not send {Method} to hub connection {ConnectionId}.", entry.Method, _connectionId);
-                }
+                entry = first.Value;
+                _queue.RemoveFirst();
+                _queuedBytes -= entry.Bytes;
             }
-        }
-        catch (OperationCanceledException) when (closed.IsCancellationRequested)
-        {
+            try
+            {
+                // Waits for as long as the client does not read (up to SignalR's send timeout): only this connection waits.
+                await _hub.Clients.Client(_connectionId).SendAsync(entry.Method, entry.Payload, closed);
+            }
+            catch (Exception e)
+            {
+                _logger.LogDebug(e, "Could not send {Method} to hub connection {ConnectionId}.", entry.Method, _connectionId);
+            }
         }
     }
 
