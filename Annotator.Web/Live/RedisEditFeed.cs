@@ -52,7 +52,10 @@ public sealed class RedisEditFeed : IEditFeed, IAsyncDisposable
         {
             var redis = await _connection.Value;
             var payload = JsonSerializer.SerializeToUtf8Bytes(new Wire(message.Topic, message.Key, message.Payload), WireJson.Default.Wire);
-            await redis.GetSubscriber().PublishAsync(_channel, payload);
+            // Fire and forget: the caller may hold an image's lock, and must not wait for Redis (a slow or reconnecting
+            // Redis would hold up every edit of the image). Commands on the connection still go out in the order given,
+            // so one node's messages keep their order; a lost one is a gap that receivers catch up on.
+            await redis.GetSubscriber().PublishAsync(_channel, payload, CommandFlags.FireAndForget);
         }
         catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {
