@@ -100,7 +100,17 @@ public sealed class AppProcess : IAsyncDisposable
     {
         var start = StartInfo(dataPath, AppContext.BaseDirectory, AppContext.BaseDirectory, new Uri($"http://127.0.0.1:{FreePort()}/"),
             new Dictionary<string, string>());
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        return await RunToExitAsync(start, limit);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="start"/> (with both streams redirected) to its end: its exit code and what it wrote to each
+    /// stream. Killed, with a <see cref="TimeoutException"/> carrying its output, after <paramref name="limit"/>.
+    /// </summary>
+    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunToExitAsync(ProcessStartInfo start, TimeSpan limit)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(limit);
@@ -112,7 +122,8 @@ public sealed class AppProcess : IAsyncDisposable
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            throw new TimeoutException($"The app was still running after {limit.TotalSeconds:N0} s:\n{await output}\n{await error}");
+            throw new TimeoutException($"{Path.GetFileName(start.FileName)} {string.Join(' ', start.ArgumentList.Take(2))} was still running after " +
+                $"{limit.TotalSeconds:N0} s:\n{await output}\n{await error}");
         }
         return (process.ExitCode, await output, await error);
     }

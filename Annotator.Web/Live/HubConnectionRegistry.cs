@@ -73,7 +73,7 @@ public sealed class HubConnectionRegistry(
         connection.Outbox.Dispose();
         lock (_gate)
         {
-            foreach (var key in connection.Groups.Values)
+            foreach (var key in connection.Joined.Values)
             {
                 StopStreaming(connectionId, key);
             }
@@ -114,11 +114,11 @@ public sealed class HubConnectionRegistry(
         connection.Projects[imageId] = projectId;
         lock (_gate)
         {
-            if (connection.Groups.TryGetValue(imageId, out var before) && before != key)
+            if (connection.Joined.TryGetValue(imageId, out var before) && before != key)
             {
                 StopStreaming(connectionId, before);
             }
-            connection.Groups[imageId] = key;
+            connection.Joined[imageId] = key;
             if (!_editStreams.TryGetValue(key, out var stream))
             {
                 stream = new EditStream(feed.Subscribe(FeedTopics.Edit, key, message => OnCommitted(key, message)));
@@ -161,11 +161,8 @@ public sealed class HubConnectionRegistry(
         }
     }
 
-    /// <summary>The outbox of a connection on this node (for tests: how much it dropped), or null.</summary>
-    public HubOutbox? OutboxOf(string connectionId) => _connections.TryGetValue(connectionId, out var connection) ? connection.Outbox : null;
-
     private string[] WatchersOf(int projectId) =>
-        [.. _connections.Where(c => c.Value.Groups.Keys.Any(image => c.Value.Projects.TryGetValue(image, out var p) && p == projectId))
+        [.. _connections.Where(c => c.Value.Joined.Keys.Any(image => c.Value.Projects.TryGetValue(image, out var p) && p == projectId))
             .Select(c => c.Key)];
 
     private async Task OnTaxonomyPublishedAsync(int projectId, FeedEnvelope message)
@@ -202,7 +199,7 @@ public sealed class HubConnectionRegistry(
         }
         lock (_gate)
         {
-            if (!connection.Groups.TryRemove(imageId, out var key))
+            if (!connection.Joined.TryRemove(imageId, out var key))
             {
                 return false;
             }
@@ -214,7 +211,7 @@ public sealed class HubConnectionRegistry(
     /// <summary>Stops sending the connection anything it joined (its token or account no longer works).</summary>
     public void LeaveAll(string connectionId)
     {
-        foreach (var imageId in _connections.TryGetValue(connectionId, out var connection) ? connection.Groups.Keys : [])
+        foreach (var imageId in _connections.TryGetValue(connectionId, out var connection) ? connection.Joined.Keys : [])
         {
             Left(connectionId, imageId);
         }
@@ -257,7 +254,7 @@ public sealed class HubConnectionRegistry(
             LeaveAll(connectionId);
             return;
         }
-        foreach (var (imageId, key) in connection.Groups)
+        foreach (var (imageId, key) in connection.Joined)
         {
             var snapshot = await annotations.LoadAsync(connection.User, imageId);
             if (snapshot is null || FeedTopics.EditKey(imageId, snapshot.Context.SetOwnerId) != key)
@@ -270,7 +267,7 @@ public sealed class HubConnectionRegistry(
     private sealed record Connection(ClaimsPrincipal User, HubCaller Caller, HubOutbox Outbox)
     {
         /// <summary>The edit key (image and set) of each joined image.</summary>
-        public ConcurrentDictionary<int, string> Groups { get; } = new();
+        public ConcurrentDictionary<int, string> Joined { get; } = new();
 
         public ConcurrentDictionary<int, int> Projects { get; } = new();
     }

@@ -26,7 +26,6 @@ public sealed class HubOutbox : IDisposable
     private readonly LinkedList<Entry> _queue = new();
     private readonly CancellationTokenSource _closed = new();
     private long _queuedBytes;
-    private long _dropped;
     private bool _behind;
     private bool _sending;
 
@@ -40,9 +39,6 @@ public sealed class HubOutbox : IDisposable
         _maxBytes = Math.Max(1, options.SendQueueBytes);
         _logger = logger;
     }
-
-    /// <summary><c>committed</c> messages dropped for this connection because it did not read (for tests and metrics).</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Queues a <c>committed</c> message (the result JSON); never waits.</summary>
     public void Committed(string resultJson) => Add(new Entry(AnnotationsHub.CommittedMessage, resultJson, Droppable: true));
@@ -81,10 +77,6 @@ public sealed class HubOutbox : IDisposable
             _queuedBytes += entry.Bytes;
             start = !_sending;
             _sending = true;
-        }
-        if (dropped > 0)
-        {
-            Interlocked.Add(ref _dropped, dropped);
         }
         if (firstOfEpisode)
         {

@@ -69,20 +69,8 @@ public sealed class PublishedAppFromAnotherFolder : IAsyncLifetime
         {
             start.ArgumentList.Add(argument);
         }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(PublishLimit);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet publish took longer than {PublishLimit.TotalMinutes} minutes.");
-        }
-        Assert.True(process.ExitCode == 0, $"dotnet publish failed:\n{await stdout}\n{await stderr}");
+        var (exitCode, stdout, stderr) = await AppProcess.RunToExitAsync(start, PublishLimit);
+        Assert.True(exitCode == 0, $"dotnet publish failed:\n{stdout}\n{stderr}");
     }
 
     private static string SolutionFolder()
