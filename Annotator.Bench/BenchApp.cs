@@ -47,7 +47,7 @@ internal sealed class BenchApp : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             // The static web assets manifests (MapStaticAssets, @Assets[...]) are named after the web project.
-            ApplicationName = typeof(AnnotatorOptions).Assembly.GetName().Name,
+            ApplicationName = typeof(Annotator.Web.Data.AnnotatorOptions).Assembly.GetName().Name,
             EnvironmentName = Environments.Production,
             ContentRootPath = AppContext.BaseDirectory,
         });
@@ -105,7 +105,7 @@ internal sealed class BenchApp : IAsyncDisposable
         Services.GetRequiredService<IDbContextFactory<AnnotatorDbContext>>().CreateDbContextAsync();
 
     /// <summary>The app's options.</summary>
-    public AnnotatorOptions Options => Services.GetRequiredService<IOptions<AnnotatorOptions>>().Value;
+    public Annotator.Web.Data.AnnotatorOptions Options => Services.GetRequiredService<IOptions<Annotator.Web.Data.AnnotatorOptions>>().Value;
 
     public async ValueTask DisposeAsync()
     {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Annotator.Core.Images;
-using Annotator.Web.Hosting;
 using Annotator.Web.Images;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -20,8 +19,8 @@ internal static partial class IngestProfile
 {
     public static void Run(IReadOnlyList<string> files, string dataPath)
     {
-        var options = Options.Create(new AnnotatorOptions { DataPath = dataPath });
-        var inspector = new ImageInspector(options, new ImageStore(options), NullLogger<ImageInspector>.Instance);
+        var options = Options.Create(new Annotator.Web.Data.AnnotatorOptions { DataPath = dataPath });
+        var inspector = new ImageInspector(Options.Create(new ImageOptions()), new ImageStore(options), NullLogger<ImageInspector>.Instance);
         var stages = new List<(string Name, List<double> Wall, List<double> Cpu)>();
         void Time(string stage, Action action)
         {

@@ -1,3 +1,4 @@
+using Annotator.Web.Data;
 using Annotator.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(HostingExtensions.StartOptions(args));

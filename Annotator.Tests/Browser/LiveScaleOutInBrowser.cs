@@ -1,5 +1,5 @@
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Live;
+using Annotator.Web.Feed;
 using Microsoft.Extensions.DependencyInjection;
 using static Annotator.Tests.Browser.BrowserSteps;
 using static Microsoft.Playwright.Assertions;
@@ -26,7 +26,7 @@ public sealed class LiveScaleOutInBrowser(ChromiumFixture chromium) : IClassFixt
         await using var b = new AnnotatorFactory(TestDatabase.Postgres).ShareDatabaseOf(a).UseKestrelOnLoopback()
             .With("Annotator:Live:Redis", TestEnvironment.Redis).With("Annotator:Live:ChannelPrefix", prefix);
         _ = b.ServerAddress;
-        Assert.IsType<RedisEditFeed>(b.Services.GetRequiredService<IEditFeed>());
+        Assert.IsType<RedisFeed>(b.Services.GetRequiredService<IFeed>());
 
         var world = await HubWorld.BuildAsync(a);
         await using var program = await HubClient.ConnectAsync(a.ServerAddress, (await a.MintApiTokenAsync(world.Ann)).Secret);

@@ -3,7 +3,8 @@ using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Data;
 using Annotator.Web.Images;
-using Annotator.Web.Live;
+using Annotator.Web.Collaboration;
+using Annotator.Web.Feed;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -187,7 +188,7 @@ public sealed class PresenceInBrowser(ChromiumFixture chromium) : IClassFixture<
             await db.SaveChangesAsync();
         }
         // What the membership change publishes (FeedTopics.Access, key: the user).
-        await world.App.Services.GetRequiredService<IEditFeed>().PublishAsync(new FeedEnvelope(FeedTopics.Access, world.Bob.Id, "{}"));
+        await world.App.Services.GetRequiredService<IFeed>().PublishAsync(new FeedEnvelope(FeedTopics.Access, world.Bob.Id, "{}"));
 
         await Expect(AvatarOf(ann, world.Bob)).ToHaveCountAsync(0);
         await PeersAsync(ann, "peers.length === 0");

@@ -3,7 +3,7 @@ using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Images;
-using Annotator.Web.Workspace;
+using Annotator.Web.Annotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

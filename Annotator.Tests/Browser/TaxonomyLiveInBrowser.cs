@@ -4,7 +4,7 @@ using Annotator.Core.Taxonomy;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Images;
 using Annotator.Web.Taxonomy;
-using Annotator.Web.Workspace;
+using Annotator.Web.Annotations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Annotator.Tests.Browser.BrowserSteps;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Annotator.Web.Live;
+using Annotator.Web.Collaboration;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 

@@ -1,6 +1,6 @@
 using Annotator.Core.Annotations;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Workspace;
+using Annotator.Web.Annotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

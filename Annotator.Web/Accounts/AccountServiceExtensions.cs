@@ -1,5 +1,4 @@
 using Annotator.Web.Data;
-using Annotator.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -12,8 +11,12 @@ namespace Annotator.Web.Accounts;
 public static class AccountServiceExtensions
 {
     /// <summary>Registers accounts and sign-in.</summary>
-    public static IServiceCollection AddAnnotatorAccounts(this IServiceCollection services, AnnotatorOptions options)
+    public static IServiceCollection AddAnnotatorAccounts(this IServiceCollection services, IConfiguration configuration)
     {
+        var options = configuration.GetSection(AnnotatorOptions.Section).Get<AnnotatorOptions>() ?? new AnnotatorOptions();
+        var sessions = configuration.GetSection(SessionOptions.Section).Get<SessionOptions>() ?? new SessionOptions();
+        var rateLimits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.Configure<SessionOptions>(configuration.GetSection(SessionOptions.Section));
         services.AddDataProtection()
             .SetApplicationName("Annotator")
             .PersistKeysToFileSystem(PrepareKeyFolder(Path.Combine(options.DataFullPath, "keys")));
@@ -41,7 +44,7 @@ public static class AccountServiceExtensions
         // A role change, password change or deactivation renews the security stamp; every cookie is re-checked against
         // it (and against deactivation, ActiveUserSignInManager) once it is SessionCheckSeconds old, then renewed.
         services.Configure<SecurityStampValidatorOptions>(o =>
-            o.ValidationInterval = TimeSpan.FromSeconds(Math.Max(1, options.Live.SessionCheckSeconds)));
+            o.ValidationInterval = TimeSpan.FromSeconds(Math.Max(1, sessions.SessionCheckSeconds)));
         // Sessions live on the server, so signing out ends a session for every copy of its cookie.
         services.AddSessionTicketStore();
 
@@ -70,7 +73,9 @@ public static class AccountServiceExtensions
         services.AddAuthentication()
             .AddScheme<ApiTokenAuthenticationOptions, ApiTokenAuthenticationHandler>(ApiTokenDefaults.Scheme, null);
         services.AddSingleton<ApiTokenService>();
-        services.AddAnnotatorRateLimits(options.RateLimits);
+        services.AddScoped<SetupService>();
+        services.AddScoped<UserAdminService>();
+        services.AddAnnotatorRateLimits(rateLimits);
 
         services.AddAntiforgery(o =>
         {

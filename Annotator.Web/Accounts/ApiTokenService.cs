@@ -4,7 +4,7 @@ using System.Text;
 using Annotator.Core;
 using Annotator.Core.Accounts;
 using Annotator.Web.Data;
-using Annotator.Web.Live;
+using Annotator.Web.Feed;
 using Annotator.Web.Projects;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,7 +42,7 @@ public sealed record ApiTokenValidation(int TokenId, string UserId, string? Erro
 /// proves possession. Only the SHA-256 of the whole token is stored and it is compared in constant time. Revoked and
 /// expired tokens and tokens of deactivated users are refused.
 /// </summary>
-public sealed class ApiTokenService(IDbContextFactory<AnnotatorDbContext> dbFactory, IEditFeed feed, TimeProvider clock,
+public sealed class ApiTokenService(IDbContextFactory<AnnotatorDbContext> dbFactory, IFeed feed, TimeProvider clock,
     ILogger<ApiTokenService> logger)
 {
     /// <summary>The first part of every token.</summary>

@@ -11,6 +11,9 @@ namespace Annotator.Web.Accounts;
 /// </summary>
 public sealed class RateLimitOptions
 {
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Annotator:RateLimits";
+
     /// <summary>Length of the counting window, in seconds. Default 60.</summary>
     public int WindowSeconds { get; set; } = 60;
 
@@ -102,7 +105,7 @@ public static class RateLimits
         var seconds = (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var message = $"Too many attempts from your network address. Wait {seconds} seconds and try again.";
-        if (context.Request.Path.StartsWithSegments(Live.AnnotationsHub.Path))
+        if (context.Request.Path.StartsWithSegments(ApiTokenDefaults.QueryTokenPath))
         {
             context.Response.ContentType = "text/plain; charset=utf-8";
             await context.Response.WriteAsync(message, cancellationToken);

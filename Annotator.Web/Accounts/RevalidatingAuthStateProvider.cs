@@ -16,7 +16,7 @@ internal sealed class RevalidatingAuthStateProvider(
     ILoggerFactory loggerFactory,
     IServiceScopeFactory scopeFactory,
     IOptions<IdentityOptions> options,
-    IOptions<Annotator.Web.Live.LiveOptions> live,
+    IOptions<SessionOptions> live,
     SessionTicketStore sessions)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {

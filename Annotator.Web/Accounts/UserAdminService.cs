@@ -4,7 +4,7 @@ using System.Text;
 using Annotator.Core;
 using Annotator.Core.Accounts;
 using Annotator.Web.Data;
-using Annotator.Web.Live;
+using Annotator.Web.Feed;
 using Annotator.Web.Projects;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +25,7 @@ public sealed class UserAdminService(
     UserManager<AppUser> users,
     IDbContextFactory<AnnotatorDbContext> dbFactory,
     TimeProvider clock,
-    IEditFeed feed)
+    IFeed feed)
 {
     /// <summary>All users, with their role.</summary>
     public async Task<IReadOnlyList<UserView>> ListAsync(ClaimsPrincipal actor, CancellationToken cancellationToken = default)

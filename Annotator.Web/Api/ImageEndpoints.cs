@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Annotator.Core;
 using Annotator.Core.Images;
 using Annotator.Web.Data;
-using Annotator.Web.Hosting;
+using Annotator.Web.Accounts;
 using Annotator.Web.Images;
 using Annotator.Web.Projects;
 using Microsoft.AspNetCore.Antiforgery;
@@ -92,7 +92,7 @@ public static class ImageEndpoints
     }
 
     private static async Task<IResult> UploadAsync(int projectId, ClaimsPrincipal user, ProjectAccess access,
-        ImageIngestService ingest, IAntiforgery antiforgery, IOptions<AnnotatorOptions> options, HttpContext context,
+        ImageIngestService ingest, IAntiforgery antiforgery, IOptions<ImageOptions> options, HttpContext context,
         CancellationToken cancellationToken)
     {
         if (await RefuseAddingAsync(projectId, fromServerFolder: false, user, access, antiforgery, context, cancellationToken) is { } refusal)
@@ -105,7 +105,7 @@ public static class ImageEndpoints
         {
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Send the files as multipart/form-data.");
         }
-        var limits = options.Value.Images;
+        var limits = options.Value;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
             sizeFeature.MaxRequestBodySize = limits.MaxRequestBytes;

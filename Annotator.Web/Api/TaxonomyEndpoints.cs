@@ -3,7 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using Annotator.Core;
 using Annotator.Core.Taxonomy.Interchange;
-using Annotator.Web.Hosting;
+using Annotator.Web.Accounts;
 using Annotator.Web.Projects;
 using Annotator.Web.Taxonomy;
 using Microsoft.AspNetCore.Antiforgery;

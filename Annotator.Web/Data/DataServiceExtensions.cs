@@ -1,4 +1,3 @@
-using Annotator.Web.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,8 +10,11 @@ public static class DataServiceExtensions
     /// Registers <see cref="IDbContextFactory{AnnotatorDbContext}"/> (one context per operation, as Blazor needs) and
     /// a scoped <see cref="AnnotatorDbContext"/> for Identity's stores.
     /// </summary>
-    public static IServiceCollection AddAnnotatorData(this IServiceCollection services, AnnotatorOptions options)
+    public static IServiceCollection AddAnnotatorData(this IServiceCollection services, IConfiguration configuration)
     {
+        var section = configuration.GetSection(AnnotatorOptions.Section);
+        services.Configure<AnnotatorOptions>(section);
+        var options = section.Get<AnnotatorOptions>() ?? new AnnotatorOptions();
         if (options.Database.IsPostgres)
         {
             var connectionString = options.Database.ConnectionString;

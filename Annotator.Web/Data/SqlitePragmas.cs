@@ -8,7 +8,7 @@ namespace Annotator.Web.Data;
 /// timeout a second writer gets SQLITE_BUSY at once and Microsoft.Data.Sqlite retries only after sleeping 150 ms, so
 /// concurrent writers (parallel uploads, several editors) spend most of their time asleep. With it, SQLite waits inside
 /// the call until the lock is free (edits do not even get there: <see cref="SqliteWriteQueue"/> lines them up first).
-/// <c>synchronous</c>: NORMAL by default (<see cref="Hosting.DatabaseOptions.SqliteSynchronous"/>): in WAL mode a commit
+/// <c>synchronous</c>: NORMAL by default (<see cref="DatabaseOptions.SqliteSynchronous"/>): in WAL mode a commit
 /// then writes the log without waiting for the disk to flush it, which survives the app crashing or being killed but
 /// not the machine losing power (the last commits before the outage can be lost); FULL flushes on every commit.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Annotator.Core.Images;
-using Annotator.Web.Hosting;
+using Annotator.Web.Data;
 using Annotator.Web.Images;
 using Annotator.Web.Projects;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Annotator.Web.Hosting;
+using Annotator.Web.Accounts;
 using Annotator.Web.Projects;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;

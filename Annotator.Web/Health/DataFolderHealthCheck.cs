@@ -1,6 +1,5 @@
 using System.Globalization;
 using Annotator.Web.Data;
-using Annotator.Web.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Annotator.Web.Hosting;
+using Annotator.Web.Feed;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -8,6 +8,9 @@ namespace Annotator.Web.Health;
 /// <summary>Options of <c>/health</c> (section <c>Annotator:Health</c>).</summary>
 public sealed class HealthOptions
 {
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Annotator:Health";
+
     /// <summary>
     /// Below this much free space in the data folder's file system, <c>/health</c> reports degraded. Default 512 MiB.
     /// </summary>
@@ -24,12 +27,14 @@ public static class HealthServiceExtensions
     public const string Path = "/health";
 
     /// <summary>Registers the checks.</summary>
-    public static IServiceCollection AddAnnotatorHealth(this IServiceCollection services, AnnotatorOptions options)
+    public static IServiceCollection AddAnnotatorHealth(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<HealthOptions>(configuration.GetSection(HealthOptions.Section));
+        var feed = configuration.GetSection(FeedOptions.Section).Get<FeedOptions>() ?? new FeedOptions();
         var checks = services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<DataFolderHealthCheck>("data folder");
-        if (options.Live.UsesRedis)
+        if (feed.UsesRedis)
         {
             services.AddSingleton<RedisHealthCheck>();
             checks.Add(new HealthCheckRegistration("redis", s => s.GetRequiredService<RedisHealthCheck>(), HealthStatus.Unhealthy, null));

@@ -1,4 +1,4 @@
-using Annotator.Web.Live;
+using Annotator.Web.Feed;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -9,7 +9,7 @@ namespace Annotator.Web.Health;
 /// Redis (the edit feed and backplane between nodes) answers a PING. Its own connection, made on the first check and
 /// kept: the check says whether this node can reach Redis, independent of the feed's state.
 /// </summary>
-internal sealed class RedisHealthCheck(IOptions<LiveOptions> options, ILogger<RedisHealthCheck> logger) : IHealthCheck, IAsyncDisposable
+internal sealed class RedisHealthCheck(IOptions<FeedOptions> options, ILogger<RedisHealthCheck> logger) : IHealthCheck, IAsyncDisposable
 {
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private ConnectionMultiplexer? _redis;

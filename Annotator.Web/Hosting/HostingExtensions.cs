@@ -1,13 +1,15 @@
 using System.Text.RegularExpressions;
 using Annotator.Core.Annotations;
 using Annotator.Web.Accounts;
+using Annotator.Web.Annotations;
 using Annotator.Web.Api;
 using Annotator.Web.Components;
 using Annotator.Web.Data;
 using Annotator.Web.Guidelines;
 using Annotator.Web.Health;
 using Annotator.Web.Images;
-using Annotator.Web.Live;
+using Annotator.Web.Collaboration;
+using Annotator.Web.Feed;
 using Annotator.Web.Projects;
 using Annotator.Web.Taxonomy;
 using Annotator.Web.Workspace;
@@ -23,7 +25,7 @@ public static partial class HostingExtensions
     /// the app's files are in, so <c>dotnet /opt/annotator/Annotator.Web.dll</c> serves its static files whatever the
     /// working directory (with the working directory as content root, every asset was answered 200 with an empty body).
     /// <c>--contentRoot</c> or <c>ASPNETCORE_CONTENTROOT</c>/<c>DOTNET_CONTENTROOT</c> still choose another. A relative
-    /// <see cref="AnnotatorOptions.DataPath"/> stays relative to the working directory.
+    /// <see cref="Data.AnnotatorOptions.DataPath"/> stays relative to the working directory.
     /// </summary>
     public static WebApplicationOptions StartOptions(string[] args)
     {
@@ -39,67 +41,37 @@ public static partial class HostingExtensions
         };
     }
 
-    /// <summary>Registers everything the app needs.</summary>
+    /// <summary>
+    /// Registers everything the app needs: each feature folder registers its own services and binds its own options
+    /// (docs/architecture.md).
+    /// </summary>
     public static WebApplicationBuilder AddAnnotator(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(AnnotatorOptions.Section);
-        builder.Services.Configure<AnnotatorOptions>(section);
-        var options = section.Get<AnnotatorOptions>() ?? new AnnotatorOptions();
-        DataFolder.Prepare(options.DataFullPath);
+        var configuration = builder.Configuration;
+        var data = configuration.GetSection(AnnotatorOptions.Section).Get<AnnotatorOptions>() ?? new AnnotatorOptions();
+        DataFolder.Prepare(data.DataFullPath);
+        var collaboration = configuration.GetSection(CollaborationOptions.Section).Get<CollaborationOptions>() ?? new CollaborationOptions();
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddAnnotatorData(options);
-        builder.Services.AddAnnotatorAccounts(options);
-        builder.Services.AddAnnotatorImages();
+        builder.Services.AddAnnotatorData(configuration);
+        builder.Services.AddAnnotatorFeed(configuration);
+        builder.Services.AddAnnotatorAccounts(configuration);
+        builder.Services.AddAnnotatorImages(configuration);
         builder.Services.AddAnnotatorGuidelines();
-        builder.Services.AddAnnotatorProjects();
+        builder.Services.AddAnnotatorProjects(configuration);
+        builder.Services.AddAnnotatorAnnotations();
         builder.Services.AddAnnotatorWorkspace();
-        builder.Services.Configure<LiveOptions>(section.GetSection("Live"));
-        builder.Services.AddAnnotatorLive(options.Live);
-        builder.Services.Configure<HealthOptions>(section.GetSection("Health"));
-        builder.Services.AddAnnotatorHealth(options);
+        builder.Services.AddAnnotatorTaxonomy();
+        builder.Services.AddAnnotatorCollaboration(configuration);
+        builder.Services.AddAnnotatorHealth(configuration);
         builder.Services.AddRazorComponents()
-            .AddInteractiveServerComponents(o => o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(Math.Max(1, options.Live.CircuitRetentionSeconds)))
+            .AddInteractiveServerComponents(o => o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(Math.Max(1, collaboration.CircuitRetentionSeconds)))
             // The canvas sends one operation per interop call; a mask or a long polygon is far above SignalR's 32 KB default.
             .AddHubOptions(o => o.MaximumReceiveMessageSize = OperationJson.MaxOperationBytes + 64 * 1024);
         // Notices go bottom left: top right is where the workspace keeps Skip and Done.
         builder.Services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomLeft);
         builder.Services.AddProblemDetails();
         return builder;
-    }
-
-    /// <summary>Registers the image store and ingest pipeline.</summary>
-    public static IServiceCollection AddAnnotatorImages(this IServiceCollection services)
-    {
-        services.AddSingleton<ImageStore>();
-        services.AddSingleton<ImageInspector>();
-        services.AddSingleton<ImageIngestService>();
-        return services;
-    }
-
-    /// <summary>Registers the labeling workspace: edit operations, the per-circuit session, the labeling queue.</summary>
-    public static IServiceCollection AddAnnotatorWorkspace(this IServiceCollection services)
-    {
-        services.AddSingleton<ImageLocks>();
-        services.AddSingleton<EditMetrics>();
-        services.AddSingleton<PublishedTaxonomies>();
-        services.AddSingleton<TaxonomyService>();
-        services.AddSingleton<LabelHistory>();
-        services.AddSingleton<AnnotationService>();
-        services.AddSingleton<LabelingQueue>();
-        services.AddScoped<WorkspaceSession>();
-        return services;
-    }
-
-    /// <summary>Registers project access, project services and first-start setup.</summary>
-    public static IServiceCollection AddAnnotatorProjects(this IServiceCollection services)
-    {
-        services.AddSingleton<ProjectAccess>();
-        services.AddSingleton<DemoProjectSeeder>();
-        services.AddScoped<SetupService>();
-        services.AddScoped<ProjectService>();
-        services.AddScoped<UserAdminService>();
-        return services;
     }
 
     /// <summary>The request pipeline.</summary>
@@ -126,10 +98,7 @@ public static partial class HostingExtensions
         app.MapGuidelineEndpoints();
         app.MapAccountEndpoints();
         app.MapAnnotatorHealth();
-        var live = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LiveOptions>>().Value;
-        // A client that has not taken a message for this long is disconnected; it reconnects and catches up.
-        app.MapHub<AnnotationsHub>(AnnotationsHub.Path, o => o.TransportSendTimeout = TimeSpan.FromSeconds(live.SendTimeoutSeconds))
-            .RequireRateLimiting(RateLimits.Hub);
+        app.MapAnnotatorCollaboration();
         // Our own Content-Security-Policy (SecurityHeaders) already says frame-ancestors 'none'; Blazor's narrower header
         // would otherwise take its place.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Annotator.Core.Images;
 using Annotator.Web.Data;
-using Annotator.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -19,12 +18,13 @@ public sealed class ImageIngestService(
     ImageStore store,
     ImageInspector inspector,
     IOptions<AnnotatorOptions> options,
+    IOptions<ImageOptions> imageOptions,
     TimeProvider clock,
     ILogger<ImageIngestService> logger)
 {
     private static readonly byte[] ZipSignature = [(byte)'P', (byte)'K', 3, 4];
 
-    private readonly ImageOptions _limits = options.Value.Images;
+    private readonly ImageOptions _limits = imageOptions.Value;
 
     private long _spooledBytes;
 

@@ -1,5 +1,4 @@
 using Annotator.Core.Images;
-using Annotator.Web.Hosting;
 using Microsoft.Extensions.Options;
 using Vips = NetVips;
 
@@ -40,9 +39,9 @@ public sealed class ImageInspector
     }
 
     /// <summary>Creates an inspector with the configured limits.</summary>
-    public ImageInspector(IOptions<AnnotatorOptions> options, ImageStore store, ILogger<ImageInspector> logger)
+    public ImageInspector(IOptions<ImageOptions> options, ImageStore store, ILogger<ImageInspector> logger)
     {
-        _options = options.Value.Images;
+        _options = options.Value;
         _store = store;
         _logger = logger;
     }

@@ -1,4 +1,4 @@
-using Annotator.Web.Hosting;
+using Annotator.Web.Data;
 using Microsoft.Extensions.Options;
 
 namespace Annotator.Web.Images;

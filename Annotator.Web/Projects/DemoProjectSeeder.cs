@@ -1,7 +1,6 @@
 using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
 using Annotator.Web.Data;
-using Annotator.Web.Hosting;
 using Annotator.Web.Images;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,7 +15,7 @@ namespace Annotator.Web.Projects;
 public sealed class DemoProjectSeeder(
     IDbContextFactory<AnnotatorDbContext> dbFactory,
     ImageIngestService ingest,
-    IOptions<AnnotatorOptions> options,
+    IOptions<ProjectOptions> options,
     TimeProvider clock,
     ILogger<DemoProjectSeeder> logger)
 {

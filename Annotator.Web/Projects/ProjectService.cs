@@ -4,7 +4,7 @@ using Annotator.Core.Images;
 using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
 using Annotator.Web.Data;
-using Annotator.Web.Live;
+using Annotator.Web.Feed;
 using Microsoft.EntityFrameworkCore;
 
 namespace Annotator.Web.Projects;
@@ -35,7 +35,7 @@ public sealed record MemberView(string UserId, string Email, string DisplayName,
 /// Changes that take access away or give it (membership, project role, archiving) are announced on the feed's access
 /// topic, so open hub connections of the people concerned re-check at once.
 /// </remarks>
-public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFactory, ProjectAccess access, TimeProvider clock, IEditFeed feed)
+public sealed class ProjectService(IDbContextFactory<AnnotatorDbContext> dbFactory, ProjectAccess access, TimeProvider clock, IFeed feed)
 {
     /// <summary>Largest page of the image grid.</summary>
     public const int MaxPageSize = 200;

@@ -7,8 +7,9 @@ using Annotator.Core.Geometry;
 using Annotator.Core.Taxonomy;
 using Annotator.Core.Taxonomy.Interchange;
 using Annotator.Web.Data;
-using Annotator.Web.Live;
+using Annotator.Web.Feed;
 using Annotator.Web.Projects;
+using Annotator.Web.Annotations;
 using Microsoft.EntityFrameworkCore;
 
 namespace Annotator.Web.Taxonomy;
@@ -98,7 +99,7 @@ public sealed record RelabelItem(int ImageId, string FileName, int Regions, IRea
 /// the history and diffs, and the relabeling queue. Edits need an application admin; reading needs project membership.
 /// </summary>
 public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFactory, ProjectAccess access, TimeProvider clock,
-    IEditFeed feed, ILogger<TaxonomyService> logger)
+    IFeed feed, ILogger<TaxonomyService> logger)
 {
     /// <summary>Regions relabeled per round trip while publishing.</summary>
     private const int Batch = 2_000;

@@ -7,6 +7,8 @@ using Annotator.Web.Data;
 using Annotator.Web.Projects;
 using Microsoft.EntityFrameworkCore;
 
+using Annotator.Web.Annotations;
+
 namespace Annotator.Web.Workspace;
 
 /// <summary>

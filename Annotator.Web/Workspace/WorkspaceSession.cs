@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Annotator.Core.Annotations;
 
+using Annotator.Web.Annotations;
+
 namespace Annotator.Web.Workspace;
 
 /// <summary>

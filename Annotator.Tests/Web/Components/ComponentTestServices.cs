@@ -1,6 +1,5 @@
 using Annotator.Web.Data;
 using Annotator.Web.Guidelines;
-using Annotator.Web.Hosting;
 using Annotator.Web.Images;
 using Annotator.Web.Projects;
 using Bunit;
@@ -31,7 +30,7 @@ public static class ComponentTestServices
     /// </summary>
     public static BunitContext AddGuidelineUploads(this BunitContext context, string dataPath)
     {
-        context.Services.AddSingleton<IOptions<AnnotatorOptions>>(Options.Create(new AnnotatorOptions { DataPath = dataPath }));
+        context.Services.AddSingleton<IOptions<Annotator.Web.Data.AnnotatorOptions>>(Options.Create(new Annotator.Web.Data.AnnotatorOptions { DataPath = dataPath }));
         context.Services.AddSingleton<IDbContextFactory<AnnotatorDbContext>, NoDatabase>();
         context.Services.AddSingleton<ProjectAccess>();
         context.Services.AddSingleton<ImageStore>();

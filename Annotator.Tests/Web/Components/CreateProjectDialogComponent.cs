@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Annotator.Core.Accounts;
 using Annotator.Web.Components.Shared;
 using Annotator.Web.Data;
-using Annotator.Web.Live;
+using Annotator.Web.Feed;
 using Annotator.Web.Projects;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +20,7 @@ public sealed class CreateProjectDialogComponent : BunitContext
         Services.AddSingleton<IDbContextFactory<AnnotatorDbContext>, NoDatabase>();
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<ProjectAccess>();
-        Services.AddSingleton<IEditFeed, InProcessEditFeed>();
+        Services.AddSingleton<IFeed, InProcessFeed>();
         Services.AddScoped<ProjectService>();
         AddAuthorization().SetAuthorized("Ada").SetRoles(AppRoles.Admin).SetClaims(new Claim(ClaimTypes.NameIdentifier, "admin-1"));
     }

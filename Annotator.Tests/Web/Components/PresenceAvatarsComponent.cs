@@ -1,7 +1,8 @@
 using Annotator.Core.Images;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Components.Shared;
-using Annotator.Web.Live;
+using Annotator.Web.Collaboration;
+using Annotator.Web.Feed;
 using Annotator.Web.Projects;
 using Bunit;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -73,7 +74,7 @@ public sealed class PresenceAvatarsComponent : BunitContext
         var (ada, alan) = ids.SelectMany(a => ids.Where(b => string.CompareOrdinal(a, b) < 0 && PresenceColors.For(a) == PresenceColors.For(b)).Select(b => (a, b)))
             .First();
         var grace = ids.First(i => PresenceColors.For(i) != PresenceColors.For(ada));
-        await using var tracker = new PresenceTracker(new InProcessEditFeed(NullLogger<InProcessEditFeed>.Instance), new ManualClock(),
+        await using var tracker = new PresenceTracker(new InProcessFeed(NullLogger<InProcessFeed>.Instance), new ManualClock(),
             NullLogger<PresenceTracker>.Instance);
         var adaTold = 0;
         using var adaSession = tracker.Join(new PresenceJoin(7, 70, null, ada, "Ada Byron"), () =>

@@ -3,7 +3,6 @@ using Annotator.Tests.Infrastructure;
 using Annotator.Web.Api;
 using Annotator.Web.Components.Shared;
 using Annotator.Web.Data;
-using Annotator.Web.Hosting;
 using Annotator.Web.Images;
 using Annotator.Web.Projects;
 using Bunit;
@@ -31,7 +30,7 @@ public sealed class UploadPanelComponent : BunitContext
         Services.AddSingleton(TimeProvider.System);
         Services.Configure<AnnotatorOptions>(o => o.DataPath = _dataPath);
         Services.AddSingleton<ProjectAccess>();
-        Services.AddAnnotatorImages();
+        Services.AddAnnotatorImages(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
     }
 
     private IRenderedComponent<UploadPanel> RenderPanel() =>

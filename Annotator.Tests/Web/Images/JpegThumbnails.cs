@@ -1,5 +1,4 @@
 using Annotator.Core.Images;
-using Annotator.Web.Hosting;
 using Annotator.Web.Images;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -19,8 +18,8 @@ public sealed class JpegThumbnails : IDisposable
     public JpegThumbnails()
     {
         Directory.CreateDirectory(_folder);
-        var options = Options.Create(new AnnotatorOptions { DataPath = Path.Combine(_folder, "data") });
-        _inspector = new ImageInspector(options, new ImageStore(options), NullLogger<ImageInspector>.Instance);
+        var options = Options.Create(new Annotator.Web.Data.AnnotatorOptions { DataPath = Path.Combine(_folder, "data") });
+        _inspector = new ImageInspector(Options.Create(new ImageOptions()), new ImageStore(options), NullLogger<ImageInspector>.Instance);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Annotator.Core.Accounts;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Accounts;
-using Annotator.Web.Live;
+using Annotator.Web.Collaboration;
 using Annotator.Web.Projects;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -296,7 +296,7 @@ public abstract class AnnotationsHubAccess<TApp>(TApp fixture) where TApp : AppF
     public async Task AMessageAboveTheSizeLimitIsRefusedAndStoresNothing()
     {
         var world = await HubWorld.BuildAsync(App);
-        var limit = App.Services.GetRequiredService<IOptions<LiveOptions>>().Value.HubMaxMessageBytes;
+        var limit = App.Services.GetRequiredService<IOptions<Annotator.Web.Collaboration.CollaborationOptions>>().Value.HubMaxMessageBytes;
         await using var ann = await App.ConnectHubAsync(world.Ann);
         await ann.JoinAsync(world.Image);
         var huge = world.CreateBox().Replace("\"attributes\":{}", $"\"attributes\":{{}},\"padding\":\"{new string('x', (int)limit)}\"",

@@ -1,7 +1,7 @@
 using Annotator.Core.Annotations;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Live;
-using Annotator.Web.Workspace;
+using Annotator.Web.Feed;
+using Annotator.Web.Annotations;
 
 namespace Annotator.Tests.Web.Live;
 

@@ -1,5 +1,5 @@
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Live;
+using Annotator.Web.Collaboration;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Annotator.Core.Accounts;
-using Annotator.Web.Live;
-using Annotator.Web.Workspace;
-using Annotator.Tests.Infrastructure;
+using Annotator.Web.Feed;
 using Annotator.Web.Projects;
+using Annotator.Web.Annotations;
+using Annotator.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -165,8 +165,8 @@ public sealed class HubScaleOut
             var seen = new[] { new ConcurrentQueue<long>(), new ConcurrentQueue<long>() };
             using var onA = Subscribe(a, key, seen[0]);
             using var onB = Subscribe(b, key, seen[1]);
-            var feedA = a.Services.GetRequiredService<IEditFeed>();
-            var feedB = b.Services.GetRequiredService<IEditFeed>();
+            var feedA = a.Services.GetRequiredService<IFeed>();
+            var feedB = b.Services.GetRequiredService<IFeed>();
 
             await feedA.PublishAsync(Committed(key, 1, 0));
             await UntilAsync(() => seen.All(s => s.Count == 1));
@@ -188,7 +188,7 @@ public sealed class HubScaleOut
         new(FeedTopics.Edit, key, $$"""{"ok":true,"opId":"{{Guid.NewGuid()}}","imageId":424242,"sequence":{{sequence}},"prev":{{previous}},"type":"create"}""");
 
     private static IDisposable Subscribe(AnnotatorFactory node, string key, ConcurrentQueue<long> seen) =>
-        node.Services.GetRequiredService<IEditFeed>().Subscribe(FeedTopics.Edit, key, message =>
+        node.Services.GetRequiredService<IFeed>().Subscribe(FeedTopics.Edit, key, message =>
         {
             seen.Enqueue(EditSequencer.ReadSequence(message.Payload)!.Value.Sequence);
             return Task.CompletedTask;

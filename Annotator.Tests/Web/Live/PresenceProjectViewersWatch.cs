@@ -1,7 +1,8 @@
 using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Live;
+using Annotator.Web.Collaboration;
+using Annotator.Web.Feed;
 using Annotator.Web.Projects;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +31,7 @@ public sealed class PresenceProjectViewersWatch(SqliteApp fixture) : IClassFixtu
         var bob = await app.CreateUserAsync($"bob-{Guid.NewGuid():N}@example.com");
         var projectId = await app.CreateProjectAsync("Watched", admin.Id, (ann.Id, ProjectRole.Labeler), (bob.Id, ProjectRole.Labeler));
         var tracker = app.Services.GetRequiredService<PresenceTracker>();
-        var feed = app.Services.GetRequiredService<IEditFeed>();
+        var feed = app.Services.GetRequiredService<IFeed>();
         var changes = 0;
         using var watch = new ProjectViewersWatch(tracker, feed, app.Services.GetRequiredService<ProjectAccess>(),
             TestPrincipals.For(bob, AppRoles.Labeler), projectId, () =>

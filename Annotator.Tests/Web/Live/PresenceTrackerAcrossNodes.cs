@@ -1,5 +1,6 @@
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Live;
+using Annotator.Web.Collaboration;
+using Annotator.Web.Feed;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -19,14 +20,14 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
     private static PresenceJoin Viewer(string user, int image = Image, string? setOwner = null) =>
         new(Project, image, setOwner, user, user.ToUpperInvariant() + " Tester");
 
-    private PresenceTracker Tracker(IEditFeed feed, TimeProvider clock)
+    private PresenceTracker Tracker(IFeed feed, TimeProvider clock)
     {
         var tracker = new PresenceTracker(feed, clock, NullLogger<PresenceTracker>.Instance);
         _owned.Add(tracker);
         return tracker;
     }
 
-    private static InProcessEditFeed InProcessFeed() => new(NullLogger<InProcessEditFeed>.Instance);
+    private static InProcessFeed InProcessFeed() => new(NullLogger<InProcessFeed>.Instance);
 
     private static Task Nothing() => Task.CompletedTask;
 
@@ -205,9 +206,9 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
     {
         TestEnvironment.RequireRedis();
         var prefix = "annotator-test-" + Guid.NewGuid().ToString("N")[..8];
-        var options = Options.Create(new LiveOptions { Redis = TestEnvironment.Redis, ChannelPrefix = prefix });
-        var feedA = new RedisEditFeed(options, NullLogger<RedisEditFeed>.Instance);
-        var feedB = new RedisEditFeed(options, NullLogger<RedisEditFeed>.Instance);
+        var options = Options.Create(new Annotator.Web.Feed.FeedOptions { Redis = TestEnvironment.Redis, ChannelPrefix = prefix });
+        var feedA = new RedisFeed(options, NullLogger<RedisFeed>.Instance);
+        var feedB = new RedisFeed(options, NullLogger<RedisFeed>.Instance);
         _owned.Add(feedA);
         _owned.Add(feedB);
         await feedA.StartAsync();

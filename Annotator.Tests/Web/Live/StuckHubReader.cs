@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Live;
+using Annotator.Web.Collaboration;
 
 namespace Annotator.Tests.Web.Live;
 

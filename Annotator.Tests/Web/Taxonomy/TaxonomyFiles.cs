@@ -7,7 +7,7 @@ using Annotator.Core.Taxonomy.Interchange;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Api;
 using Annotator.Web.Taxonomy;
-using Annotator.Web.Workspace;
+using Annotator.Web.Annotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

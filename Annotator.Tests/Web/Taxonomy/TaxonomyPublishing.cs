@@ -6,9 +6,9 @@ using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Live;
+using Annotator.Web.Feed;
 using Annotator.Web.Taxonomy;
-using Annotator.Web.Workspace;
+using Annotator.Web.Annotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -69,7 +69,7 @@ public abstract class TaxonomyPublishing<TApp>(TApp fixture) where TApp : AppFix
         private readonly IDisposable _subscription;
         private readonly TaskCompletionSource<TaxonomyNotice> _notice = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public NoticeListener(IEditFeed feed, int projectId) =>
+        public NoticeListener(IFeed feed, int projectId) =>
             _subscription = feed.Subscribe(FeedTopics.Taxonomy, projectId.ToString(System.Globalization.CultureInfo.InvariantCulture), m =>
             {
                 _notice.TrySetResult(TaxonomyNotice.Parse(m.Payload)!);
@@ -86,7 +86,7 @@ public abstract class TaxonomyPublishing<TApp>(TApp fixture) where TApp : AppFix
     {
         var world = await BuildAsync();
         var region = await DrawAsync(world, "vehicle");
-        using var listener = new NoticeListener(App.Services.GetRequiredService<IEditFeed>(), world.Project);
+        using var listener = new NoticeListener(App.Services.GetRequiredService<IFeed>(), world.Project);
 
         var result = await PublishAsync(world, d => d.UpdateLabel(world.Label("vehicle"), l => l with { Name = "automobile", Color = "#123456", Hotkey = "9" }),
             "Vehicles are automobiles now");

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Annotator.Core.Accounts;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Workspace;
+using Annotator.Web.Annotations;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Images;
-using Annotator.Web.Workspace;
+using Annotator.Web.Annotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

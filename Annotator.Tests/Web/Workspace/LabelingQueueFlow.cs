@@ -4,6 +4,7 @@ using Annotator.Core.Images;
 using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
 using Annotator.Tests.Infrastructure;
+using Annotator.Web.Annotations;
 using Annotator.Web.Workspace;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,8 +4,8 @@ using System.Text.Json;
 using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Live;
-using Annotator.Web.Workspace;
+using Annotator.Web.Feed;
+using Annotator.Web.Annotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,7 +20,7 @@ public abstract class LiveEdits<TApp>(TApp fixture) where TApp : AppFixture
 {
     private AnnotatorFactory App => fixture.App;
     private AnnotationService Service => App.Services.GetRequiredService<AnnotationService>();
-    private IEditFeed Feed => App.Services.GetRequiredService<IEditFeed>();
+    private IFeed Feed => App.Services.GetRequiredService<IFeed>();
 
     private sealed record Pair(ClaimsPrincipal Ada, ClaimsPrincipal Grace, string GraceName, int Project, int Image,
         AnnotationServiceApply<TApp>.World World);
@@ -52,7 +52,7 @@ public abstract class LiveEdits<TApp>(TApp fixture) where TApp : AppFixture
         private readonly IDisposable _subscription;
         private readonly SemaphoreSlim _arrived = new(0);
 
-        public Listener(IEditFeed feed, int imageId, string? owner) =>
+        public Listener(IFeed feed, int imageId, string? owner) =>
             _subscription = feed.Subscribe(FeedTopics.Edit, FeedTopics.EditKey(imageId, owner), m =>
             {
                 Messages.Enqueue(JsonDocument.Parse(m.Payload).RootElement.Clone());
@@ -182,7 +182,7 @@ public abstract class LiveEdits<TApp>(TApp fixture) where TApp : AppFixture
 
         Assert.False(catchUp.Reload);
         Assert.Equal(last.Sequence, catchUp.LastSequence);
-        var messages = catchUp.Messages.Select(m => JsonDocument.Parse(m).RootElement).ToList();
+        var messages = catchUp.Messages.Select(m => JsonDocument.Parse(m.ToJson()).RootElement).ToList();
         Assert.Equal(2, messages.Count);
         Assert.Equal(kept, messages[0].GetProperty("regionId").GetGuid());
         Assert.Equal(3, messages[0].GetProperty("revision").GetInt32());

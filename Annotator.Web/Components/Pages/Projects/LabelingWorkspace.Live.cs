@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using Annotator.Core.Annotations;
-using Annotator.Web.Live;
-using Annotator.Web.Workspace;
+using Annotator.Web.Feed;
+using Annotator.Web.Projects;
+using Annotator.Web.Taxonomy;
+using Annotator.Web.Annotations;
 using Microsoft.JSInterop;
 using MudBlazor;
 
@@ -46,7 +48,7 @@ public sealed partial class LabelingWorkspace
 
     private Task OnCommittedAsync(int imageId, string json) => InvokeAsync(async () =>
     {
-        if (imageId != _loadedImageId || CommittedMessage.Parse(json) is not { } message)
+        if (imageId != _loadedImageId || CommittedOperation.Parse(json) is not { } message)
         {
             return;
         }
@@ -142,10 +144,7 @@ public sealed partial class LabelingWorkspace
         }
         foreach (var message in catchUp.Messages)
         {
-            if (CommittedMessage.Parse(message) is { } committed)
-            {
-                Track(committed);
-            }
+            Track(message);
         }
         StateHasChanged();
         return catchUp.ToJson();

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Annotator.Web.Data;
-using Annotator.Web.Live;
-using Annotator.Web.Workspace;
+using Annotator.Web.Collaboration;
+using Annotator.Web.Annotations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.JSInterop;

@@ -7,7 +7,8 @@ using Annotator.Core.Geometry;
 using Annotator.Core.Images;
 using Annotator.Core.Taxonomy;
 using Annotator.Web.Components.Labeling;
-using Annotator.Web.Live;
+using Annotator.Web.Feed;
+using Annotator.Web.Annotations;
 using Annotator.Web.Workspace;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -75,7 +76,7 @@ public sealed partial class LabelingWorkspace
     [Inject] private LabelingQueue Queue { get; set; } = default!;
     [Inject] private Annotator.Web.Projects.ProjectService Projects { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
-    [Inject] private IEditFeed Feed { get; set; } = default!;
+    [Inject] private IFeed Feed { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -309,17 +310,17 @@ public sealed partial class LabelingWorkspace
     }
 
     /// <summary>The same for an operation that arrived from the feed or a catch-up.</summary>
-    private void Track(CommittedMessage message)
+    private void Track(CommittedOperation message)
     {
-        if (message.QuestionId is { } question && message.ValueJson is { } value)
+        if (message.QuestionId is { } question && message.Value is { } value)
         {
             TrackAnswer(question, value, message.Sequence);
         }
         else if (message.RegionId is { } id)
         {
-            TrackRegion(id, message.Region, message.Revision);
+            TrackRegion(id, message.Region?.Data, message.Revision);
         }
-        _status = message.Status ?? _status;
+        _status = message.Status;
     }
 
     /// <summary>Newest sequence wins: an answer's own result and the feed's copy of an earlier one may cross.</summary>
