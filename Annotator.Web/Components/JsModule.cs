@@ -78,19 +78,19 @@ public sealed class JsModule(IJSRuntime js, string path) : IAsyncDisposable
             previous = _handle;
             _handle = null;
             _attaching++;
-            _import ??= js.InvokeAsync<IJSObjectReference?>("import", Path).AsTask();
         }
         IJSObjectReference? handle = null;
         try
         {
             await DisposeHandleAsync(previous);
-            var module = await _import;
+            var module = await ImportAsync();
             lock (_lock)
             {
                 _module ??= module;
                 if (module is null || generation != _generation)
                 {
-                    return null; // disposed, detached or attached again meanwhile: attach nothing
+                    // Disposed, detached or attached again meanwhile: attach nothing (the arguments may be disposed).
+                    return null;
                 }
             }
             handle = await module.InvokeAsync<IJSObjectReference?>(identifier, args);
@@ -210,6 +210,16 @@ public sealed class JsModule(IJSRuntime js, string path) : IAsyncDisposable
         finally
         {
             await DisposeModuleAsync(module);
+        }
+    }
+
+    /// <summary>The import every attach awaits; started by the first (again after one that failed at once).</summary>
+    private Task<IJSObjectReference?> ImportAsync()
+    {
+        lock (_lock)
+        {
+            // The runtime throws at once when the circuit is already gone: then no import is kept.
+            return _import ??= js.InvokeAsync<IJSObjectReference?>("import", Path).AsTask();
         }
     }
 

@@ -117,6 +117,22 @@ public sealed class JsModuleLifecycle
     }
 
     [Fact]
+    public async Task AnImportRefusedAtOnceOnAClosedTabAttachesNothingAndLeavesNothingUnderWay()
+    {
+        var script = new JsModule(_js, Path);
+        _js.Fails = new JSDisconnectedException("The circuit is gone.");
+
+        Assert.Null(await script.AttachAsync("attach"));
+
+        // A refusal at once was not an attach left under way: disposal releases what a later attach got.
+        _js.Fails = null;
+        await script.AttachAsync("attach");
+        await script.DisposeAsync();
+        Assert.Equal(["attach", "released"], Module.Events);
+        Assert.Equal(["dispose", "released"], Assert.Single(Module.Handles).Events);
+    }
+
+    [Fact]
     public async Task OtherFailuresReachTheCaller()
     {
         // A timeout or a script error is not a closed tab: the caller decides (the workspace's pushes give up quietly).

@@ -13,6 +13,9 @@ public sealed class ScriptedJs : IJSRuntime
     private readonly ConcurrentDictionary<string, TaskCompletionSource<IJSObjectReference>> _held = new();
     private readonly ConcurrentQueue<string> _imports = new();
 
+    /// <summary>Thrown at once by every import (as the runtime does once the circuit is gone).</summary>
+    public Exception? Fails { get; set; }
+
     /// <summary>The paths imported, in order.</summary>
     public IReadOnlyList<string> Imports => [.. _imports];
 
@@ -36,6 +39,10 @@ public sealed class ScriptedJs : IJSRuntime
             return ValueTask.FromResult(default(TValue)!); // MudBlazor's own calls
         }
         _imports.Enqueue(path);
+        if (Fails is { } failure)
+        {
+            throw failure;
+        }
         return _held.TryRemove(path, out var held)
             ? new ValueTask<TValue>(held.Task.ContinueWith(t => (TValue)t.GetAwaiter().GetResult(), cancellationToken, TaskContinuationOptions.None, TaskScheduler.Default))
             : ValueTask.FromResult((TValue)(object)Module(path));
