@@ -3,6 +3,8 @@ using Annotator.Core.Taxonomy;
 using Annotator.Web.Components.Taxonomy;
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.JSInterop;
 
 namespace Annotator.Tests.Web.Components;
 
@@ -16,6 +18,8 @@ public sealed class SkeletonEditorComponent : BunitContext
     private readonly List<SkeletonDefinition> _changes = [];
 
     public SkeletonEditorComponent() => this.AddTestServices();
+
+    private const string ScriptPath = "./js/taxonomy/skeleton-editor.js";
 
     private static readonly SkeletonDefinition Coco = DemoTaxonomy.CocoPerson;
 
@@ -438,5 +442,56 @@ public sealed class SkeletonEditorComponent : BunitContext
         await cut.InvokeAsync(() => cut.Instance.Moved(0, 0.4, 0.4));
 
         Assert.DoesNotContain(JSInterop.Invocations, i => i.Identifier == "update");
+    }
+
+    [Fact]
+    public async Task RemovedBeforeItsScriptLoadedItAttachesNothing()
+    {
+        // Another label picked at once: the editor goes while skeleton-editor.js is still loading.
+        var js = new ScriptedJs();
+        var import = js.HoldImport(ScriptPath);
+        Services.AddSingleton<IJSRuntime>(js);
+        RenderEditor(Three);
+        await DisposeComponentsAsync();
+
+        var module = js.Module(ScriptPath);
+        import.SetResult(module);
+
+        // Attaching then would hand the script a disposed reference, which ends the circuit on its first call.
+        await module.Released.Task.WaitAsync(TimeSpan.FromSeconds(5), Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal(["released"], module.Events);
+    }
+
+    [Fact]
+    public async Task RemovedWhileTheDrawingAttachedItDisposesTheDrawingWhenItAnswers()
+    {
+        var js = new ScriptedJs();
+        var module = js.Module(ScriptPath);
+        var attach = module.Hold("attach");
+        Services.AddSingleton<IJSRuntime>(js);
+        RenderEditor(Three);
+        await DisposeComponentsAsync();
+
+        attach.SetResult();
+
+        await module.Released.Task.WaitAsync(TimeSpan.FromSeconds(5), Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal(["dispose", "released"], Assert.Single(module.Handles).Events);
+        Assert.Equal(["attach", "released"], module.Events);
+    }
+
+    [Fact]
+    public async Task RemovingItDisposesTheDrawing()
+    {
+        var js = new ScriptedJs();
+        Services.AddSingleton<IJSRuntime>(js);
+        var cut = RenderEditor(Three);
+        NameInput(cut, 0).Change("snout");
+
+        await DisposeComponentsAsync();
+
+        var module = js.Module(ScriptPath);
+        var drawing = Assert.Single(module.Handles);
+        Assert.Equal(["update", "dispose", "released"], drawing.Events);
+        Assert.Equal(["attach", "released"], module.Events);
     }
 }

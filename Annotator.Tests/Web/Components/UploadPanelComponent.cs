@@ -101,53 +101,51 @@ public sealed class UploadPanelComponent : BunitContext
     public async Task LeftBeforeItsScriptLoadedItAttachesNothing()
     {
         // The user clicks away from the project page while upload.js is still loading (a busy server, a slow link).
-        var runtime = new SlowImport("./js/upload.js");
-        Services.AddSingleton<IJSRuntime>(runtime);
+        var js = new ScriptedJs();
+        var import = js.HoldImport("./js/upload.js");
+        Services.AddSingleton<IJSRuntime>(js);
         var cut = RenderPanel();
         Assert.True(cut.Find("[data-testid=file-input]").HasAttribute("disabled"));
         await DisposeComponentsAsync();
 
-        var module = new RecordingModule();
-        runtime.Loaded.SetResult(module);
+        var module = js.Module("./js/upload.js");
+        import.SetResult(module);
 
         // Before the fix the panel went on to attach with its disposed reference, which ended the whole circuit.
-        await module.Disposed.Task.WaitAsync(TimeSpan.FromSeconds(5), Xunit.TestContext.Current.CancellationToken);
-        Assert.Empty(module.Calls);
+        await module.Released.Task.WaitAsync(TimeSpan.FromSeconds(5), Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal(["released"], module.Events);
     }
 
-    /// <summary>JS whose import of one module waits until the test says it loaded; anything else answers at once.</summary>
-    private sealed class SlowImport(string path) : IJSRuntime
+    [Fact]
+    public async Task LeftWhileItsScriptAttachedItDetachesTheScriptWhenItAnswers()
     {
-        public TaskCompletionSource<IJSObjectReference> Loaded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        var js = new ScriptedJs();
+        var module = js.Module("./js/upload.js");
+        var attach = module.Hold("attach");
+        Services.AddSingleton<IJSRuntime>(js);
+        RenderPanel();
+        await DisposeComponentsAsync();
 
-        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
+        attach.SetResult();
 
-        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args) =>
-            identifier == "import" && args is [string p] && p == path
-                ? new ValueTask<TValue>(Loaded.Task.ContinueWith(t => (TValue)t.Result, TaskScheduler.Default))
-                : ValueTask.FromResult(default(TValue)!);
+        // The drop zone's listeners would otherwise stay on a page that moved on, calling a disposed reference.
+        await module.Released.Task.WaitAsync(TimeSpan.FromSeconds(5), Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal(["dispose", "released"], Assert.Single(module.Handles).Events);
     }
 
-    /// <summary>A loaded module that records what is called on it.</summary>
-    private sealed class RecordingModule : IJSObjectReference
+    [Fact]
+    public async Task LeavingDetachesTheScript()
     {
-        public List<string> Calls { get; } = [];
+        var js = new ScriptedJs();
+        Services.AddSingleton<IJSRuntime>(js);
+        var cut = RenderPanel();
+        cut.WaitForAssertion(() => Assert.False(cut.Find("[data-testid=file-input]").HasAttribute("disabled")));
 
-        public TaskCompletionSource Disposed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        await DisposeComponentsAsync();
 
-        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
-
-        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args)
-        {
-            Calls.Add(identifier);
-            return ValueTask.FromResult(default(TValue)!);
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Disposed.TrySetResult();
-            return ValueTask.CompletedTask;
-        }
+        var module = js.Module("./js/upload.js");
+        Assert.Equal(["attach", "released"], module.Events);
+        Assert.Equal(["dispose", "released"], Assert.Single(module.Handles).Events);
     }
 
     // xunit disposes asynchronously when it can; remove the image store the panel's services created either way.

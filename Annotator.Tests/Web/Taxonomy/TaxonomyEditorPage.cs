@@ -8,6 +8,7 @@ using Annotator.Web.Taxonomy;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace Annotator.Tests.Web.Taxonomy;
@@ -181,5 +182,72 @@ public sealed class TaxonomyEditorPage : BunitContext, IClassFixture<SqliteApp>
         Assert.All(page.FindAll("[role=treeitem]"), row => Assert.Equal("false", row.GetAttribute("draggable")));
         Assert.True(page.Find("input[data-testid=label-name]").HasAttribute("readonly"));
         Assert.Empty(page.FindAll("[data-testid=import-open]"));
+    }
+
+    private const string KeysPath = "./js/taxonomy/editor-keys.js";
+
+    [Fact]
+    public async Task TheShortcutsAreReadyOnceAttachedAndDetachedWhenThePageGoes()
+    {
+        var project = await ProjectAsync(AppRoles.Admin);
+        var js = new ScriptedJs();
+        Services.AddSingleton<IJSRuntime>(js);
+        var page = RenderPage(project);
+        page.WaitForAssertion(() => Assert.Equal("ready", page.Find(".taxonomy-header").GetAttribute("data-keys")));
+
+        await DisposeComponentsAsync();
+
+        var module = js.Module(KeysPath);
+        Assert.Equal(["attach", "released"], module.Events);
+        Assert.Equal(["dispose", "released"], Assert.Single(module.Handles).Events);
+    }
+
+    [Fact]
+    public async Task LeftBeforeTheShortcutsLoadedItAttachesNothing()
+    {
+        var project = await ProjectAsync(AppRoles.Admin);
+        var js = new ScriptedJs();
+        var import = js.HoldImport(KeysPath);
+        Services.AddSingleton<IJSRuntime>(js);
+        var page = RenderPage(project);
+        Assert.Equal("loading", page.Find(".taxonomy-header").GetAttribute("data-keys"));
+        await DisposeComponentsAsync();
+
+        var module = js.Module(KeysPath);
+        import.SetResult(module);
+
+        // Attaching then would leave a document-wide key listener calling a disposed reference.
+        await module.Released.Task.WaitAsync(TimeSpan.FromSeconds(5), Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal(["released"], module.Events);
+    }
+
+    [Fact]
+    public async Task LeftWhileTheShortcutsAttachedTheyAreDetachedWhenTheyAnswer()
+    {
+        var project = await ProjectAsync(AppRoles.Admin);
+        var js = new ScriptedJs();
+        var module = js.Module(KeysPath);
+        var attach = module.Hold("attach");
+        Services.AddSingleton<IJSRuntime>(js);
+        RenderPage(project);
+        await DisposeComponentsAsync();
+
+        attach.SetResult();
+
+        await module.Released.Task.WaitAsync(TimeSpan.FromSeconds(5), Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal(["dispose", "released"], Assert.Single(module.Handles).Events);
+    }
+
+    [Fact]
+    public async Task ALabelerGetsNoShortcuts()
+    {
+        var project = await ProjectAsync(AppRoles.Labeler);
+        var js = new ScriptedJs();
+        Services.AddSingleton<IJSRuntime>(js);
+        RenderPage(project);
+
+        await DisposeComponentsAsync();
+
+        Assert.DoesNotContain(KeysPath, js.Imports);
     }
 }

@@ -77,11 +77,10 @@ public sealed partial class SkeletonEditor : IAsyncDisposable
     private int? _focusName;
 
     private ElementReference _svg;
-    private IJSObjectReference? _module;
-    private IJSObjectReference? _canvas;
+
+    /// <summary>skeleton-editor.js, attached to <see cref="_svg"/> after the first render.</summary>
+    private JsModule? _drawing;
     private DotNetObjectReference<SkeletonEditor>? _self;
-    /// <summary>Set by <see cref="DisposeAsync"/>, which can run while the first render still waits for the module.</summary>
-    private bool _disposed;
 
     /// <summary>The state the drawing last got (so it is sent only when it changed).</summary>
     private string? _drawn;
@@ -163,28 +162,17 @@ public sealed partial class SkeletonEditor : IAsyncDisposable
             if (firstRender)
             {
                 _self = DotNetObjectReference.Create(this);
-                var module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/taxonomy/skeleton-editor.js");
-                if (_disposed)
-                {
-                    // Gone while the module loaded (another label selected at once): _self is disposed, attach nothing.
-                    await module.DisposeAsync();
-                    return;
-                }
-                _module = module;
+                _drawing = new JsModule(JS, "./js/taxonomy/skeleton-editor.js");
                 _drawn = StateJson();
-                var canvas = await _module.InvokeAsync<IJSObjectReference>("attach", _svg, _self, _drawn);
-                if (_disposed)
+                if (await _drawing.AttachAsync("attach", _svg, _self, _drawn) is null)
                 {
-                    await canvas.InvokeVoidAsync("dispose");
-                    await canvas.DisposeAsync();
-                    return;
+                    return; // gone while the script loaded (another label selected at once): nothing is attached
                 }
-                _canvas = canvas;
             }
-            else if (_canvas is not null && !_answering && StateJson() is var json && json != _drawn)
+            else if (_drawing is { IsAttached: true } && !_answering && StateJson() is var json && json != _drawn)
             {
                 _drawn = json;
-                await _canvas.InvokeVoidAsync("update", json);
+                await _drawing.InvokeVoidAsync("update", json);
             }
             if (_focusName is { } index)
             {
@@ -508,22 +496,10 @@ public sealed partial class SkeletonEditor : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        _disposed = true;
-        try
+        // The drawing first, so it calls nothing on the reference disposed next.
+        if (_drawing is not null)
         {
-            if (_canvas is not null)
-            {
-                await _canvas.InvokeVoidAsync("dispose");
-                await _canvas.DisposeAsync();
-            }
-            if (_module is not null)
-            {
-                await _module.DisposeAsync();
-            }
-        }
-        catch (JSDisconnectedException)
-        {
-            // The circuit is gone; so is the page.
+            await _drawing.DisposeAsync();
         }
         _self?.Dispose();
     }

@@ -49,9 +49,8 @@ public sealed partial class TaxonomyEditor : IAsyncDisposable
     [Inject] private IJSRuntime JS { get; set; } = default!;
 
     /// <summary>The keyboard shortcuts (js/taxonomy/editor-keys.js), attached once the page is editable.</summary>
-    private IJSObjectReference? _keys;
+    private JsModule? _keys;
     private DotNetObjectReference<TaxonomyEditor>? _self;
-    private bool _disposed;
 
     /// <summary>The project (from the route).</summary>
     [Parameter]
@@ -111,28 +110,15 @@ public sealed partial class TaxonomyEditor : IAsyncDisposable
     /// <inheritdoc />
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (_self is not null || _state is not { CanEdit: true })
+        if (_keys is not null || _state is not { CanEdit: true })
         {
             return;
         }
         _self = DotNetObjectReference.Create(this);
-        try
+        _keys = new JsModule(JS, "./js/taxonomy/editor-keys.js");
+        if (await _keys.AttachAsync("attach", _self) is null)
         {
-            await using var module = await JS.InvokeAsync<IJSObjectReference?>("import", "./js/taxonomy/editor-keys.js");
-            if (_disposed || module is null)
-            {
-                return; // the user moved on while the module loaded: _self is disposed, attach nothing
-            }
-            _keys = await module.InvokeAsync<IJSObjectReference>("attach", _self);
-        }
-        catch (JSDisconnectedException)
-        {
-            return; // the tab is gone
-        }
-        if (_disposed)
-        {
-            await DisposeKeysAsync();
-            return;
+            return; // the user moved on while the script loaded, or the tab is gone: nothing is attached
         }
         StateHasChanged(); // data-keys="ready": the shortcuts work from now on
     }
@@ -178,26 +164,12 @@ public sealed partial class TaxonomyEditor : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        _disposed = true;
-        await DisposeKeysAsync();
+        // The shortcuts first, so they call nothing on the reference disposed next.
+        if (_keys is not null)
+        {
+            await _keys.DisposeAsync();
+        }
         _self?.Dispose();
-    }
-
-    private async Task DisposeKeysAsync()
-    {
-        if (Interlocked.Exchange(ref _keys, null) is not { } keys)
-        {
-            return;
-        }
-        try
-        {
-            await keys.InvokeVoidAsync("dispose");
-            await keys.DisposeAsync();
-        }
-        catch (JSDisconnectedException)
-        {
-            // The tab closed first: its listener went with it.
-        }
     }
 
     /// <summary>Loads everything afresh: the saved draft (or the published version), no undo history.</summary>
