@@ -69,6 +69,16 @@ public sealed class AnnotationService(
         return new WorkspaceSnapshot(context, regions, answers, set?.LastSequence ?? 0);
     }
 
+    /// <summary>
+    /// Who the caller is on the image and what they may do, with the newest published taxonomy, without the regions:
+    /// what a workspace reads again when the taxonomy or the caller's access changes. Null when the caller may not see it.
+    /// </summary>
+    public async Task<EditContext?> LoadContextAsync(ClaimsPrincipal user, int imageId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await EditContext.LoadAsync(db, taxonomies, user, imageId, track: false, cancellationToken);
+    }
+
     /// <summary>The most changes a catch-up sends; further behind, the viewer loads the image again.</summary>
     public const int MaxCatchUpOperations = 5_000;
 

@@ -10,7 +10,14 @@ namespace Annotator.Web.Annotations;
 /// </summary>
 public sealed class EditBroadcaster(IFeed feed, ILogger<EditBroadcaster> logger)
 {
-    /// <summary>Publishes the result of a committed operation. Never throws: the operation is durable already.</summary>
+    /// <summary>Publishes a committed operation on its annotation set's stream. Never throws: the operation is durable already.</summary>
+    public Task PublishAsync(CommittedOperation operation, string? setOwnerId)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return PublishAsync(operation.ImageId, setOwnerId, operation.ToJson());
+    }
+
+    /// <summary>Publishes the result JSON of a committed operation. Never throws: the operation is durable already.</summary>
     public async Task PublishAsync(int imageId, string? setOwnerId, string resultJson)
     {
         try

@@ -99,7 +99,7 @@ public sealed record RelabelItem(int ImageId, string FileName, int Regions, IRea
 /// the history and diffs, and the relabeling queue. Edits need an application admin; reading needs project membership.
 /// </summary>
 public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFactory, ProjectAccess access, TimeProvider clock,
-    IFeed feed, ILogger<TaxonomyService> logger)
+    IFeed feed, EditBroadcaster broadcaster, ILogger<TaxonomyService> logger)
 {
     /// <summary>Regions relabeled per round trip while publishing.</summary>
     private const int Batch = 2_000;
@@ -301,12 +301,13 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
         }
         draft.Publish(changeNote, now, caller.UserId);
         var migrated = 0;
+        var committed = new List<MigratedOperation>();
         if (previous is not null)
         {
             var migrator = new TaxonomyMigrator(previous.Definition, content.Definition, content.Migrations);
             if (migrator.ChangesAnnotations)
             {
-                migrated = await MigrateAsync(db, projectId, migrator, draft.Id, caller.UserId, now, cancellationToken);
+                migrated = await MigrateAsync(db, projectId, migrator, draft.Id, caller, now, committed, cancellationToken);
             }
         }
         await db.SaveChangesAsync(cancellationToken);
@@ -317,6 +318,12 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
             draft.Number, projectId, caller.UserId, changes.Count, migrated);
         var notice = new TaxonomyNotice(projectId, draft.Id, draft.Number, caller.Name, [.. changes.Select(c => c.Text)], migrated);
         await feed.PublishAsync(new FeedEnvelope(FeedTopics.Taxonomy, projectId.ToString(CultureInfo.InvariantCulture), notice.ToJson()), cancellationToken);
+        // The migrated regions go out like any other committed operation, image by image in sequence order, so open
+        // workspaces and hub clients update on their normal stream, without reloading.
+        foreach (var migratedOperation in committed)
+        {
+            await broadcaster.PublishAsync(migratedOperation.Operation, migratedOperation.SetOwnerId);
+        }
         return new PublishResult(draft.Number, changes, migrated);
     }
 
@@ -471,9 +478,10 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
     /// (<see cref="BulkRows{T}"/>): with the change tracker, a merge of 50,000 regions spent most of its time in EF's
     /// bookkeeping. Sets and images (a few hundred) stay tracked and are saved with the version.
     /// </summary>
-    private async Task<int> MigrateAsync(AnnotatorDbContext db, int projectId, TaxonomyMigrator migrator, int versionId, string userId,
-        DateTime now, CancellationToken cancellationToken)
+    private async Task<int> MigrateAsync(AnnotatorDbContext db, int projectId, TaxonomyMigrator migrator, int versionId, (string UserId, string Name) caller,
+        DateTime now, List<MigratedOperation> committed, CancellationToken cancellationToken)
     {
+        var userId = caller.UserId;
         var affected = migrator.AffectedLabels.ToList();
         var ids = await RegionsOf(db, projectId, affected).Select(r => r.Id).ToListAsync(cancellationToken);
         var migrated = 0;
@@ -508,12 +516,15 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
                 var set = sets[region.AnnotationSetId];
                 var image = images[set.ImageId];
                 var sequence = image.TakeSequenceNumber();
+                var previous = set.LastSequence;
                 set.Advance(sequence);
                 var op = new UpdateRegionOp(Guid.NewGuid(), region.Id, baseRevision,
                     new RegionChanges(Geometry: result.Geometry, LabelId: labelChanged ? result.LabelId : null,
                         Attributes: attributesChanged || labelChanged ? result.Attributes : null));
                 await log.AddAsync(new OperationLogEntry(image.Id, sequence, userId, op.OpId, op.Type, OperationJson.Serialize(op), now, set.Id),
                     cancellationToken: cancellationToken);
+                committed.Add(new MigratedOperation(set.OwnerId, new CommittedOperation(op.OpId, image.Id, sequence, previous, userId, caller.Name,
+                    image.Status, op.Type, RegionId: region.Id, Region: new RegionState(region.ToData(), region.Revision), Revision: region.Revision)));
             }
         }
         await updates.CompleteAsync(cancellationToken);
@@ -601,3 +612,8 @@ public sealed class TaxonomyService(IDbContextFactory<AnnotatorDbContext> dbFact
         return (userId, name ?? "");
     }
 }
+
+/// <summary>A region publishing migrated, as its annotation set's stream gets it once the publication is committed.</summary>
+/// <param name="SetOwnerId">The set's owner (null: the shared set).</param>
+/// <param name="Operation">The committed operation.</param>
+internal sealed record MigratedOperation(string? SetOwnerId, CommittedOperation Operation);

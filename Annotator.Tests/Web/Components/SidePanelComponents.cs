@@ -3,6 +3,7 @@ using Annotator.Core.Annotations;
 using Annotator.Core.Geometry;
 using Annotator.Core.Taxonomy;
 using Annotator.Web.Components.Labeling;
+using Annotator.Web.Workspace;
 using Bunit;
 using Microsoft.AspNetCore.Components.Web;
 

@@ -3,6 +3,7 @@ using Annotator.Core.Geometry;
 using Annotator.Core.Taxonomy;
 using Annotator.Web.Components.Labeling;
 using Annotator.Web.Components.Shared;
+using Annotator.Web.Workspace;
 using Annotator.Web.Taxonomy;
 using Bunit;
 

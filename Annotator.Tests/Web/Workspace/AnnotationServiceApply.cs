@@ -243,29 +243,38 @@ public abstract class AnnotationServiceApply<TApp>(TApp fixture) where TApp : Ap
         var world = await BuildAsync(App);
         await using var scope = App.Services.CreateAsyncScope();
         var session = scope.ServiceProvider.GetRequiredService<WorkspaceSession>();
+        var notices = new List<string>();
+        session.OnNotice += (message, _) =>
+        {
+            notices.Add(message);
+            return Task.CompletedTask;
+        };
+        var view = new RecordingWorkspaceView();
+        Assert.NotNull(await session.OpenAsync(() => Task.FromResult(world.Labeler), world.Project, world.Image, view));
         var id = Guid.NewGuid();
-        await session.SubmitAsync(world.Labeler, world.Image, CreateBox(world, id));
-        await session.SubmitAsync(world.Labeler, world.Image,
+        await session.SubmitFromCanvasAsync(world.Image, CreateBox(world, id));
+        await session.SubmitFromCanvasAsync(world.Image,
             $$$"""{"opId":"{{{Guid.NewGuid()}}}","type":"update","regionId":"{{{id}}}","baseRevision":1,"set":{"geometry":{"x":50,"y":60,"w":30,"h":40} } }""");
 
-        var undoMove = await session.UndoAsync(world.Labeler, world.Image);
+        await session.UndoAsync();
         var afterUndo = (await Service.LoadAsync(world.Labeler, world.Image))!.Regions.Single();
-        var undoCreate = await session.UndoAsync(world.Labeler, world.Image);
+        await session.UndoAsync();
         var afterSecondUndo = (await Service.LoadAsync(world.Labeler, world.Image))!.Regions;
-        var redo = await session.RedoAsync(world.Labeler, world.Image);
+        await session.RedoAsync();
         var afterRedo = (await Service.LoadAsync(world.Labeler, world.Image))!.Regions.Single();
-        await session.RedoAsync(world.Labeler, world.Image);
+        await session.RedoAsync();
         var afterSecondRedo = (await Service.LoadAsync(world.Labeler, world.Image))!.Regions.Single();
+        session.Close();
 
-        Assert.True(Assert.Single(undoMove).Ok);
+        Assert.Empty(notices);
         Assert.Equal(10, JsonDocument.Parse(afterUndo.Data.Geometry).RootElement.GetProperty("x").GetDouble());
-        Assert.True(Assert.Single(undoCreate).Ok);
         Assert.Empty(afterSecondUndo);
-        Assert.True(Assert.Single(redo).Ok);
         Assert.Equal(id, afterRedo.Data.Id);
         Assert.Equal(50, JsonDocument.Parse(afterSecondRedo.Data.Geometry).RootElement.GetProperty("x").GetDouble());
         Assert.False(session.CanRedo(world.Image));
         Assert.Equal(6, (await StateAsync(world.Image)).Log);
+        // The undo of the create reached the canvas as a committed operation.
+        Assert.True(view.Got(id, "delete"));
     }
 }
 

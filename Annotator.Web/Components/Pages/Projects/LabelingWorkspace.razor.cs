@@ -3,12 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Annotator.Core;
 using Annotator.Core.Annotations;
-using Annotator.Core.Geometry;
 using Annotator.Core.Images;
-using Annotator.Core.Taxonomy;
-using Annotator.Web.Components.Labeling;
-using Annotator.Web.Feed;
 using Annotator.Web.Annotations;
+using Annotator.Web.Collaboration;
+using Annotator.Web.Components.Labeling;
 using Annotator.Web.Workspace;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -18,11 +16,12 @@ using MudBlazor;
 namespace Annotator.Web.Components.Pages.Projects;
 
 /// <summary>
-/// The labeling workspace: the canvas (our ES modules, driven through JS interop), the tool bar and the side panel.
-/// The canvas handles every gesture locally and sends one operation per finished gesture; this component forwards it
-/// to <see cref="WorkspaceSession"/> and keeps the side panel in step with what was committed.
+/// The labeling workspace page: the canvas (our ES modules, loaded through <see cref="JsModule"/>), the tool bar and the
+/// side panel. The open image's state — regions, answers, status, presence, catch-up, undo — belongs to
+/// <see cref="WorkspaceSession"/>; this page renders it when the session says it changed, forwards gestures to it, and
+/// is the session's <see cref="IWorkspaceView"/>: its circuit and its canvas.
 /// </summary>
-public sealed partial class LabelingWorkspace
+public sealed partial class LabelingWorkspace : IWorkspaceView
 {
     private sealed record ToolButton(string Name, string Title, string Key, string Icon);
 
@@ -41,11 +40,13 @@ public sealed partial class LabelingWorkspace
         new("eraser", "Eraser (mask)", "X", Icons.Material.Filled.AutoFixNormal),
     ];
 
-    private WorkspaceSnapshot? _snapshot;
+    /// <summary>How long a push to the browser may take before it is given up (the browser catches up by itself).</summary>
+    private static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The state the canvas opens with, kept until it has; the session owns the state from then on.</summary>
+    private WorkspaceSnapshot? _opening;
     private bool _notFound;
     private int _loadedImageId;
-    private bool _canvasStale;
-    private ImageStatus _status;
     private int? _previous, _next;
     /// <summary>Where the image is in the project's order (the grid's), for the "7 of 120" counter.</summary>
     private Annotator.Web.Projects.ImagePlace? _place;
@@ -54,29 +55,18 @@ public sealed partial class LabelingWorkspace
     private Guid? _labelId;
     /// <summary>Whether the guide panel (project and label guidelines) is open beside the canvas.</summary>
     private bool _guideOpen;
-    private readonly Dictionary<Guid, RegionItem> _regions = [];
-    /// <summary>The revision at which regions were deleted, so a late message cannot bring one back.</summary>
-    private readonly Dictionary<Guid, int> _deletedAt = [];
-    /// <summary>The sequence of the newest answer to each question applied here.</summary>
-    private readonly Dictionary<Guid, long> _answeredAt = [];
-    private IDisposable? _feedSubscription;
-    private IDisposable? _accessSubscription;
-    private List<RegionItem> _regionList = [];
     private HashSet<Guid> _selected = [];
-    private Dictionary<Guid, string> _answers = [];
 
     private ElementReference _host;
     private ElementReference _saveStatus;
-    private IJSObjectReference? _module;
-    private IJSObjectReference? _canvas;
+    private JsModule? _canvas;
     private DotNetObjectReference<CanvasBridge>? _bridge;
+    private DotNetObjectReference<PresenceBridge>? _presenceBridge;
 
-    [Inject] private AnnotationService Annotations { get; set; } = default!;
     [Inject] private WorkspaceSession Session { get; set; } = default!;
     [Inject] private LabelingQueue Queue { get; set; } = default!;
     [Inject] private Annotator.Web.Projects.ProjectService Projects { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
-    [Inject] private IFeed Feed { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -92,26 +82,29 @@ public sealed partial class LabelingWorkspace
     [CascadingParameter]
     private Task<AuthenticationState> AuthState { get; set; } = default!;
 
-    private bool ReadOnly => _lostAccess is not null || _snapshot?.Context.WhyReadOnly is not null;
+    private bool ReadOnly => Session.ReadOnly;
 
-    /// <summary>Why the user lost access while the page was open (null: they did not).</summary>
-    private string? _lostAccess;
-
-    /// <summary>Set by <see cref="DisposeAsync"/>, which can run while a render still waits for the canvas module.</summary>
-    private bool _disposed;
-
-    /// <summary>One side-panel edit at a time (see <see cref="SubmitFromPanelAsync"/>).</summary>
-    private readonly SemaphoreSlim _panelEdits = new(1, 1);
-
-    private RegionItem? SelectedRegion =>
-        _selected.Count == 1 && _regions.TryGetValue(_selected.First(), out var region) ? region : null;
+    private RegionItem? SelectedRegion => _selected.Count == 1 ? Session.Region(_selected.First()) : null;
 
     private async Task<ClaimsPrincipal> UserAsync() => (await AuthState).User;
 
     /// <inheritdoc />
+    protected override void OnInitialized()
+    {
+        _canvas = new JsModule(JS, "./js/workspace/bridge.js");
+        Session.OnChange += OnSessionChanged;
+        Session.OnNotice += OnSessionNotice;
+    }
+
+    private Task OnSessionChanged() => InvokeAsync(StateHasChanged);
+
+    private Task OnSessionNotice(string message, bool warning) =>
+        InvokeAsync(() => Snackbar.Add(message, warning ? Severity.Warning : Severity.Info));
+
+    /// <inheritdoc />
     protected override async Task OnParametersSetAsync()
     {
-        if (_loadedImageId == ImageId && _snapshot is not null)
+        if (_loadedImageId == ImageId && Session.Context is not null)
         {
             return;
         }
@@ -122,57 +115,49 @@ public sealed partial class LabelingWorkspace
             return;
         }
         var user = await UserAsync();
-        var snapshot = await Annotations.LoadAsync(user, ImageId);
-        if (snapshot is null || snapshot.Context.Image.ProjectId != ProjectId)
+        await DetachCanvasAsync();
+        var snapshot = await Session.OpenAsync(UserAsync, ProjectId, ImageId, this);
+        _selected = [];
+        if (snapshot is null)
         {
-            await DisposeCanvasAsync();
-            LeavePresence();
             _notFound = true;
-            _snapshot = null;
+            _opening = null;
             return;
         }
         _notFound = false;
-        _lostAccess = null;
-        _snapshot = snapshot;
+        _opening = snapshot;
         _loadedImageId = ImageId;
-        await JoinPresenceAsync(snapshot);
-        _status = snapshot.Context.Image.Status;
-        Subscribe(snapshot.Context);
-        ShowInPanel(snapshot);
-        _selected = [];
-        var labels = snapshot.Context.Taxonomy?.Labels.Where(l => !l.Deprecated).ToList() ?? [];
-        if (_labelId is null || labels.All(l => l.Id != _labelId))
-        {
-            _labelId = labels.FirstOrDefault()?.Id;
-        }
+        EnsureLabel();
         _place = await Projects.PlaceAsync(ProjectId, ImageId);
         (_previous, _next) = (_place.Previous, _place.Next);
         _skipReason = await Queue.SkipReasonAsync(user, ImageId);
-        _canvasStale = true;
+    }
+
+    /// <summary>The drawing label stays one the taxonomy offers (the first, when it no longer is). True when it changed.</summary>
+    private bool EnsureLabel()
+    {
+        var offered = Session.Context?.Taxonomy?.Labels.Where(l => !l.Deprecated).ToList() ?? [];
+        if (_labelId is not null && offered.Any(l => l.Id == _labelId))
+        {
+            return false;
+        }
+        _labelId = offered.FirstOrDefault()?.Id;
+        return true;
     }
 
     /// <inheritdoc />
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (!_canvasStale || _snapshot is null)
+        if (_opening is not { } snapshot || _canvas is null)
         {
             return;
         }
-        _canvasStale = false;
-        await DisposeCanvasAsync();
-        var module = _module ?? await JS.InvokeAsync<IJSObjectReference>("import", "./js/workspace/bridge.js");
-        if (_disposed)
+        _opening = null;
+        var imageId = snapshot.Context.Image.Id;
+        _bridge = DotNetObjectReference.Create(new CanvasBridge(this, imageId));
+        if (await _canvas.AttachAsync("open", _host, _saveStatus, _bridge, CanvasOptions(snapshot)) is null)
         {
-            // The user moved on while the module loaded: open nothing (the page's elements are gone).
-            await module.DisposeAsync();
-            return;
-        }
-        _module = module;
-        _bridge = DotNetObjectReference.Create(new CanvasBridge(this, _snapshot.Context.Image.Id));
-        _canvas = await _module.InvokeAsync<IJSObjectReference>("open", _host, _saveStatus, _bridge, CanvasOptions(_snapshot));
-        if (_disposed)
-        {
-            await DisposeCanvasAsync();
+            // The user moved on (or left) while the module loaded: nothing was opened.
             return;
         }
         await CallAsync("setTool", _tool);
@@ -180,7 +165,9 @@ public sealed partial class LabelingWorkspace
         {
             await CallAsync("setLabel", label.ToString());
         }
-        await AttachPresenceAsync();
+        _presenceBridge = DotNetObjectReference.Create(new PresenceBridge(Session, imageId));
+        await CallAsync("attachPresence", _presenceBridge);
+        await Session.CanvasReadyAsync();
     }
 
     private string CanvasOptions(WorkspaceSnapshot snapshot)
@@ -209,15 +196,10 @@ public sealed partial class LabelingWorkspace
             json.WriteStartArray("labels");
             foreach (var label in snapshot.Context.Taxonomy?.Labels ?? [])
             {
-                LabelJson(label).WriteTo(json);
+                LabelJson.Of(label).WriteTo(json);
             }
             json.WriteEndArray();
-            json.WriteStartArray("regions");
-            foreach (var region in snapshot.Regions)
-            {
-                json.WriteRawValue(OperationJson.SerializeRegion(region.Data, region.Revision), skipInputValidation: true);
-            }
-            json.WriteEndArray();
+            WorkspaceSession.WriteRegions(json, snapshot.Regions);
             json.WriteBoolean("readOnly", ReadOnly);
             json.WriteString("userId", snapshot.Context.UserId);
             json.WriteNumber("lastSequence", snapshot.LastSequence);
@@ -226,162 +208,33 @@ public sealed partial class LabelingWorkspace
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static string LabelsJson(TaxonomyDefinition? taxonomy) =>
-        new JsonArray((taxonomy?.Labels ?? []).Select(l => (JsonNode?)LabelJson(l)).ToArray()).ToJsonString();
+    // IWorkspaceView: the session's way to the circuit and the canvas.
+    Task IWorkspaceView.InvokeAsync(Func<Task> work) => InvokeAsync(work);
 
-    private static JsonNode LabelJson(LabelDefinition label) => new JsonObject
-    {
-        ["id"] = label.Id,
-        ["name"] = label.Name,
-        ["color"] = label.Color,
-        ["hotkey"] = label.Hotkey,
-        ["deprecated"] = label.Deprecated,
-        ["shapeKinds"] = new JsonArray(label.ShapeKinds.Select(k => (JsonNode?)ShapeKindNames.ToJson(k)).ToArray()),
-        ["skeleton"] = label.Skeleton is not { } skeleton ? null : new JsonObject
-        {
-            ["points"] = new JsonArray(skeleton.Points.Select(p => (JsonNode?)p).ToArray()),
-            ["edges"] = new JsonArray(skeleton.Edges.Select(e => (JsonNode?)new JsonArray(e[0], e[1])).ToArray()),
-            ["layout"] = skeleton.Layout is null ? null : new JsonArray(skeleton.Layout.Select(p => (JsonNode?)new JsonArray(p[0], p[1])).ToArray()),
-        },
-    };
+    Task IWorkspaceView.ReceiveAsync(string committedJson) => PushAsync("receive", committedJson);
 
-    /// <summary>An operation the canvas sent: apply it, keep the panel in step, answer with the result JSON.</summary>
-    private async Task<string> SubmitFromCanvasAsync(int imageId, string json)
+    async Task IWorkspaceView.SetLabelsAsync(string labelsJson)
     {
-        if (imageId != _loadedImageId)
+        await PushAsync("setLabels", labelsJson);
+        if (EnsureLabel() && _labelId is { } label)
         {
-            return EditOutcome.Refused(Guid.Empty, "This image is no longer open in this tab.").ToJson();
-        }
-        var user = await UserAsync();
-        if (user.Identity?.IsAuthenticated != true)
-        {
-            return SignedOutJson;
-        }
-        var outcome = await Session.SubmitAsync(user, imageId, json);
-        // A refusal is shown by the canvas, next to the shape it puts back.
-        Track(outcome, notify: false);
-        return outcome.ToJson();
-    }
-
-    /// <summary>An operation made in the side panel: apply it and show the result on the canvas.</summary>
-    /// <summary>
-    /// Commits an edit made in the side panel. Panel edits go one at a time, in the order they were made: two quick
-    /// ticks of one question are two answers, and the second (built on the first) must not commit before it.
-    /// </summary>
-    private async Task SubmitFromPanelAsync(EditOperation operation)
-    {
-        await _panelEdits.WaitAsync();
-        try
-        {
-            var outcome = await Session.SubmitAsync(await UserAsync(), ImageId, OperationJson.Serialize(operation));
-            Track(outcome);
-            if (outcome.Ok)
-            {
-                await CallAsync("applyCommitted", outcome.ToJson());
-            }
-        }
-        finally
-        {
-            _panelEdits.Release();
+            await PushAsync("setLabel", label.ToString());
         }
     }
 
-    /// <summary>Keeps the panel's regions, answers and status in step with a committed operation.</summary>
-    private void Track(EditOutcome outcome, bool notify = true)
-    {
-        if (!outcome.Ok)
-        {
-            if (notify)
-            {
-                Snackbar.Add(outcome.Error!, Severity.Warning);
-            }
-            return;
-        }
-        if (outcome.Applied is AnswerOp answer)
-        {
-            TrackAnswer(answer.QuestionId, answer.ValueJson, outcome.Sequence);
-        }
-        else if (outcome.RegionId is { } id)
-        {
-            TrackRegion(id, outcome.Region, outcome.Revision);
-        }
-        _status = outcome.ImageStatus;
-        StateHasChanged();
-    }
+    Task IWorkspaceView.SetReadOnlyAsync(bool readOnly) => PushAsync("setReadOnly", readOnly);
 
-    /// <summary>The same for an operation that arrived from the feed or a catch-up.</summary>
-    private void Track(CommittedOperation message)
-    {
-        if (message.QuestionId is { } question && message.Value is { } value)
-        {
-            TrackAnswer(question, value, message.Sequence);
-        }
-        else if (message.RegionId is { } id)
-        {
-            TrackRegion(id, message.Region?.Data, message.Revision);
-        }
-        _status = message.Status;
-    }
-
-    /// <summary>Newest sequence wins: an answer's own result and the feed's copy of an earlier one may cross.</summary>
-    private void TrackAnswer(Guid questionId, string valueJson, long sequence)
-    {
-        if (sequence != 0 && sequence < _answeredAt.GetValueOrDefault(questionId))
-        {
-            return;
-        }
-        _answers[questionId] = valueJson;
-        _answeredAt[questionId] = sequence;
-    }
-
-    /// <summary>Newest revision wins: answers and the feed travel separately, so an older state may arrive later.</summary>
-    private void TrackRegion(Guid id, RegionData? region, int revision)
-    {
-        var known = _regions.TryGetValue(id, out var item) ? item.Revision : _deletedAt.GetValueOrDefault(id);
-        if (revision != 0 && revision < known)
-        {
-            return;
-        }
-        if (region is null)
-        {
-            _regions.Remove(id);
-            _selected.Remove(id);
-            _deletedAt[id] = revision;
-        }
-        else
-        {
-            _regions[id] = RegionItem.From(region, revision, _snapshot?.Context.Taxonomy);
-            _deletedAt.Remove(id);
-        }
-        RebuildRegionList();
-    }
-
-    /// <summary>The side panel starts over from a snapshot (the page loads, or the canvas had to reload the state).</summary>
-    private void ShowInPanel(WorkspaceSnapshot snapshot)
-    {
-        _regions.Clear();
-        _deletedAt.Clear();
-        _answeredAt.Clear();
-        foreach (var region in snapshot.Regions)
-        {
-            _regions[region.Data.Id] = RegionItem.From(region.Data, region.Revision, snapshot.Context.Taxonomy);
-        }
-        RebuildRegionList();
-        _answers = new Dictionary<Guid, string>(snapshot.Answers);
-    }
-
-    private void RebuildRegionList() =>
-        _regionList = _regions.Values.OrderBy(r => r.ZOrder).ThenBy(r => r.Id).ToList();
+    Task IWorkspaceView.SetPeersAsync(string peersJson) => PushAsync("setPeers", peersJson);
 
     private Task UpdateAsync(RegionItem region, RegionChanges changes) =>
-        SubmitFromPanelAsync(new UpdateRegionOp(Guid.NewGuid(), region.Id, region.Revision, changes));
+        Session.SubmitAsync(new UpdateRegionOp(Guid.NewGuid(), region.Id, region.Revision, changes));
 
     private Task DeleteAsync(RegionItem region) =>
-        SubmitFromPanelAsync(new DeleteRegionOp(Guid.NewGuid(), region.Id, region.Revision));
+        Session.SubmitAsync(new DeleteRegionOp(Guid.NewGuid(), region.Id, region.Revision));
 
     private Task ReorderAsync(RegionItem region, bool toFront)
     {
-        var others = _regions.Values.Where(r => r.Id != region.Id).Select(r => r.ZOrder).DefaultIfEmpty(region.ZOrder);
+        var others = Session.Regions.Where(r => r.Id != region.Id).Select(r => r.ZOrder).DefaultIfEmpty(region.ZOrder);
         var z = toFront ? others.Max() + 1 : others.Min() - 1;
         return z == region.ZOrder ? Task.CompletedTask : UpdateAsync(region, new RegionChanges(ZOrder: z));
     }
@@ -392,45 +245,19 @@ public sealed partial class LabelingWorkspace
     /// </summary>
     private async Task<string?> SetKeypointVisibilityAsync(RegionItem region, int index, int visibility)
     {
-        if (_canvas is null)
+        if (_canvas is not { IsAttached: true } canvas)
         {
             return "The canvas is not ready yet.";
         }
-        try
-        {
-            return await _canvas.InvokeAsync<string?>("setKeypointVisibility", region.Id.ToString(), index, visibility);
-        }
-        catch (JSDisconnectedException)
-        {
-            return "The page lost its connection.";
-        }
+        return await canvas.InvokeAsync<string?>("setKeypointVisibility", "The page lost its connection.", region.Id.ToString(), index, visibility);
     }
 
     private Task AnswerAsync((Guid QuestionId, string ValueJson) answer) =>
-        SubmitFromPanelAsync(new AnswerOp(Guid.NewGuid(), answer.QuestionId, answer.ValueJson));
+        Session.SubmitAsync(new AnswerOp(Guid.NewGuid(), answer.QuestionId, answer.ValueJson));
 
-    private async Task UndoAsync() => await ReplayAsync(undo: true);
+    private Task UndoAsync() => Session.UndoAsync();
 
-    private async Task RedoAsync() => await ReplayAsync(undo: false);
-
-    private async Task ReplayAsync(bool undo)
-    {
-        var user = await UserAsync();
-        var outcomes = undo ? await Session.UndoAsync(user, ImageId) : await Session.RedoAsync(user, ImageId);
-        foreach (var outcome in outcomes)
-        {
-            Track(outcome);
-            if (outcome.Ok)
-            {
-                await CallAsync("applyCommitted", outcome.ToJson());
-            }
-            else
-            {
-                Snackbar.Add($"Could not {(undo ? "undo" : "redo")} that step: {outcome.Error}", Severity.Warning);
-            }
-        }
-        StateHasChanged();
-    }
+    private Task RedoAsync() => Session.RedoAsync();
 
     private async Task SetToolAsync(string tool)
     {
@@ -448,7 +275,7 @@ public sealed partial class LabelingWorkspace
     private async Task FocusRegionAsync(Guid regionId)
     {
         _selected = [regionId];
-        ShareSelection();
+        Session.Select(_selected);
         await SetToolAsync("select");
         await CallAsync("focusRegion", regionId.ToString());
     }
@@ -474,16 +301,17 @@ public sealed partial class LabelingWorkspace
 
     private async Task DoneAsync()
     {
+        ImageStatus status;
         try
         {
-            _status = await Queue.MarkDoneAsync(await UserAsync(), ImageId);
+            status = await Session.MarkDoneAsync();
         }
         catch (DomainException e)
         {
             Snackbar.Add(e.Message, Severity.Warning);
             return;
         }
-        Snackbar.Add(_status == ImageStatus.Labeled ? "Marked done." : "Marked done; waiting for the other labelers.", Severity.Success);
+        Snackbar.Add(status == ImageStatus.Labeled ? "Marked done." : "Marked done; waiting for the other labelers.", Severity.Success);
         await NavigateToQueueAsync();
     }
 
@@ -523,65 +351,59 @@ public sealed partial class LabelingWorkspace
 
     private async Task ShowHelpAsync()
     {
-        var parameters = new DialogParameters<HelpDialog> { { d => d.Labels, _snapshot?.Context.Taxonomy?.Labels ?? [] } };
+        var parameters = new DialogParameters<HelpDialog> { { d => d.Labels, Session.Context?.Taxonomy?.Labels ?? [] } };
         await Dialogs.ShowAsync<HelpDialog>("Keyboard and mouse", parameters,
             new DialogOptions { MaxWidth = MaxWidth.Large, CloseOnEscapeKey = true, CloseButton = true });
     }
 
-    private async Task CallAsync(string method, params object?[] args)
+    private Task CallAsync(string method, params object?[] args) => _canvas?.InvokeVoidAsync(method, args) ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Calls the canvas without waiting forever: while the connection is down a push cannot arrive, and need not — the
+    /// canvas notices the gap in sequence numbers and catches up when it is back.
+    /// </summary>
+    private async Task PushAsync(string method, params object?[] args)
     {
         if (_canvas is null)
         {
             return;
         }
+        using var timeout = new CancellationTokenSource(PushTimeout);
         try
         {
-            await _canvas.InvokeVoidAsync(method, args);
+            await _canvas.InvokeVoidAsync(method, timeout.Token, args);
         }
-        catch (JSDisconnectedException)
+        catch (Exception e) when (e is TaskCanceledException or OperationCanceledException or JSException or InvalidOperationException)
         {
-            // The tab is gone; nothing to update.
+            // The tab is unreachable for now; it catches up when it is back.
         }
     }
 
-    private async Task DisposeCanvasAsync()
+    /// <summary>The canvas of the image left goes (its bridges too), so it cannot call into the next one.</summary>
+    private async Task DetachCanvasAsync()
     {
-        var canvas = _canvas;
-        _canvas = null;
-        if (canvas is not null)
+        if (_canvas is not null)
         {
-            try
-            {
-                await canvas.InvokeVoidAsync("dispose");
-                await canvas.DisposeAsync();
-            }
-            catch (JSDisconnectedException)
-            {
-            }
+            await _canvas.DetachAsync();
         }
         _bridge?.Dispose();
         _bridge = null;
+        _presenceBridge?.Dispose();
+        _presenceBridge = null;
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        _disposed = true;
-        _feedSubscription?.Dispose();
-        _accessSubscription?.Dispose();
-        _taxonomySubscription?.Dispose();
-        LeavePresence();
-        await DisposeCanvasAsync();
-        if (_module is not null)
+        Session.OnChange -= OnSessionChanged;
+        Session.OnNotice -= OnSessionNotice;
+        Session.Close();
+        if (_canvas is not null)
         {
-            try
-            {
-                await _module.DisposeAsync();
-            }
-            catch (JSDisconnectedException)
-            {
-            }
+            await _canvas.DisposeAsync();
         }
+        _bridge?.Dispose();
+        _presenceBridge?.Dispose();
     }
 
     /// <summary>
@@ -590,37 +412,62 @@ public sealed partial class LabelingWorkspace
     /// </summary>
     public sealed class CanvasBridge(LabelingWorkspace page, int imageId)
     {
+        private bool Current => imageId == page._loadedImageId;
+
         /// <summary>One finished gesture: an operation as JSON. Returns the result JSON.</summary>
         [JSInvokable]
-        public Task<string> Submit(string operationJson) => page.SubmitFromCanvasAsync(imageId, operationJson);
+        public Task<string> Submit(string operationJson) => page.Session.SubmitFromCanvasAsync(imageId, operationJson);
 
         /// <summary>What changed after the sequence number the canvas last applied (a reconnect, a missed message).</summary>
         [JSInvokable]
-        public Task<string> CatchUp(long afterSequence) => page.CatchUpAsync(imageId, afterSequence);
+        public Task<string> CatchUp(long afterSequence) => page.Session.CatchUpJsonAsync(imageId, afterSequence);
 
         /// <summary>The whole state again (when a catch-up is not possible).</summary>
         [JSInvokable]
-        public Task<string> Snapshot() => page.SnapshotJsonAsync(imageId);
+        public Task<string> Snapshot() => page.Session.SnapshotJsonAsync(imageId);
 
         /// <summary>The canvas selection changed.</summary>
         [JSInvokable]
-        public Task SelectionChanged(string[] ids) => page.OnSelectionChanged(imageId, ids);
+        public Task SelectionChanged(string[] ids)
+        {
+            if (Current)
+            {
+                // Not filtered by the regions known here: a shape just drawn is selected before the server has answered.
+                page._selected = ids.Select(id => Guid.TryParse(id, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToHashSet();
+                page.Session.Select(page._selected);
+                page.StateHasChanged();
+            }
+            return Task.CompletedTask;
+        }
 
         /// <summary>A hotkey changed the tool.</summary>
         [JSInvokable]
-        public Task ToolChanged(string tool) => page.OnToolChanged(tool);
+        public Task ToolChanged(string tool)
+        {
+            page._tool = tool;
+            page.StateHasChanged();
+            return Task.CompletedTask;
+        }
 
         /// <summary>A hotkey changed the drawing label.</summary>
         [JSInvokable]
-        public Task LabelChanged(string labelId) => page.OnLabelChanged(labelId);
+        public Task LabelChanged(string labelId)
+        {
+            if (Guid.TryParse(labelId, out var id))
+            {
+                page._labelId = id;
+                page.StateHasChanged();
+            }
+            return Task.CompletedTask;
+        }
 
         /// <summary>Ctrl+Z.</summary>
         [JSInvokable]
-        public Task Undo() => imageId == page._loadedImageId ? page.UndoAsync() : Task.CompletedTask;
+        public Task Undo() => Current ? page.UndoAsync() : Task.CompletedTask;
 
         /// <summary>Ctrl+Shift+Z / Ctrl+Y.</summary>
         [JSInvokable]
-        public Task Redo() => imageId == page._loadedImageId ? page.RedoAsync() : Task.CompletedTask;
+        public Task Redo() => Current ? page.RedoAsync() : Task.CompletedTask;
 
         /// <summary>N, Shift+N.</summary>
         [JSInvokable]
@@ -632,39 +479,33 @@ public sealed partial class LabelingWorkspace
 
         /// <summary>The D key: as the Done button.</summary>
         [JSInvokable]
-        public Task Done() => imageId == page._loadedImageId && !page.ReadOnly ? page.DoneAsync() : Task.CompletedTask;
+        public Task Done() => Current && !page.ReadOnly ? page.DoneAsync() : Task.CompletedTask;
 
         /// <summary>The S key: as the Skip… button.</summary>
         [JSInvokable]
-        public Task Skip() => imageId == page._loadedImageId && !page.ReadOnly ? page.SkipAsync() : Task.CompletedTask;
+        public Task Skip() => Current && !page.ReadOnly ? page.SkipAsync() : Task.CompletedTask;
     }
 
-    private Task OnSelectionChanged(int imageId, string[] ids)
+    /// <summary>
+    /// What the canvas may tell about presence: the pointer, in image px. One per canvas, bound to its image, so a
+    /// canvas of an image already left cannot move a pointer on the next one.
+    /// </summary>
+    public sealed class PresenceBridge(WorkspaceSession session, int imageId)
     {
-        if (imageId == _loadedImageId)
+        /// <summary>The pointer is at (x, y) on the image (throttled by the canvas to 10 a second; the server drops more).</summary>
+        [JSInvokable]
+        public Task Cursor(double x, double y)
         {
-            // Not filtered by the regions known here: a shape just drawn is selected before the server has answered.
-            _selected = ids.Select(id => Guid.TryParse(id, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToHashSet();
-            ShareSelection();
-            StateHasChanged();
+            session.MoveCursor(imageId, new PresencePoint(x, y));
+            return Task.CompletedTask;
         }
-        return Task.CompletedTask;
-    }
 
-    private Task OnToolChanged(string tool)
-    {
-        _tool = tool;
-        StateHasChanged();
-        return Task.CompletedTask;
-    }
-
-    private Task OnLabelChanged(string labelId)
-    {
-        if (Guid.TryParse(labelId, out var id))
+        /// <summary>The pointer left the image.</summary>
+        [JSInvokable]
+        public Task CursorLeft()
         {
-            _labelId = id;
-            StateHasChanged();
+            session.MoveCursor(imageId, null);
+            return Task.CompletedTask;
         }
-        return Task.CompletedTask;
     }
 }

@@ -21,12 +21,10 @@
 
 /** @typedef {import('./tools/tool.js').Region} Region */
 /** @typedef {import('./region-store.js').RegionStore} RegionStore */
+/** @typedef {import('./protocol.js').OpResult} OpResult */
 /**
  * @typedef {{opId:string, type:'create'|'update'|'delete', group?:string, region?:Region, regionId?:string,
  *   baseRevision?:number, set?:Object<string, any>}} Operation
- * @typedef {{ok:boolean, error?:string, opId?:string, sequence?:number, prev?:number, type?:string, region?:Region|null,
- *   regionId?:string, revision?:number, authorId?:string, authorName?:string, conflict?:'changed'|'deleted', by?:string,
- *   signedOut?:boolean, storageFull?:boolean, questionId?:string, value?:any, status?:string}} OpResult
  * @typedef {{ invokeMethodAsync(name: string, ...args: any[]): Promise<any> }} DotNetRef
  * @typedef {{op: Operation, id: string, seen: number, after: Pending|null, ackRevision?: number}} Pending
  * @typedef {{pending: Pending}|{call: string}} OutboxItem
@@ -222,7 +220,7 @@ export class SubmitQueue {
         const seq = result.sequence ?? 0;
         const prev = result.prev ?? 0;
         if (seq && seq <= this.lastSequence) {
-            this.applyCommitted(result); // already counted; the state may still be newer than ours (idempotent)
+            this.#applyState(result); // already counted; the state may still be newer than ours (idempotent)
             return;
         }
         if (seq && prev > this.lastSequence) {
@@ -230,7 +228,7 @@ export class SubmitQueue {
             this.#scheduleCatchUp();
             return;
         }
-        this.applyCommitted(result);
+        this.#applyState(result);
         if (seq) this.lastSequence = seq;
         this.#drainEarly();
     }
@@ -239,7 +237,7 @@ export class SubmitQueue {
      * Applies a committed state to one region or answer, ignoring anything older than what is held; no ordering.
      * @param {OpResult} result
      */
-    applyCommitted(result) {
+    #applyState(result) {
         if (!result || result.ok === false) return;
         if (result.type === 'answer') {
             this.hooks.answered?.(result);
@@ -381,7 +379,7 @@ export class SubmitQueue {
                 for (const r of /** @type {OpResult[]} */ (snapshot.answers ?? [])) this.hooks.answered?.(r);
             } else {
                 for (const m of /** @type {OpResult[]} */ (answer.messages ?? [])) {
-                    this.applyCommitted(m);
+                    this.#applyState(m);
                     this.lastSequence = Math.max(this.lastSequence, m.sequence ?? 0);
                 }
                 this.lastSequence = Math.max(this.lastSequence, answer.lastSequence ?? 0);

@@ -24,7 +24,8 @@ import { Viewport } from './viewport.js';
 /** @typedef {import('./tools/tool.js').Tool} Tool */
 /** @typedef {import('./tools/tool.js').ToolContext} ToolContext */
 /** @typedef {import('./submit-queue.js').DotNetRef} DotNetRef */
-/** @typedef {import('./submit-queue.js').OpResult} OpResult */
+/** @typedef {import('./protocol.js').OpResult} OpResult */
+/** @typedef {import('./protocol.js').CommittedOperation} CommittedOperation */
 /**
  * @typedef {{image: {id?: string, width: number, height: number, tiles?: import('./tile-layer.js').TileSpec},
  *   labels?: Label[], regions?: Region[], readOnly?: boolean, userId?: string, onError?: (message: string) => void,
@@ -379,14 +380,13 @@ export function createWorkspace(host, dotNet, options) {
         },
         /**
          * A new taxonomy version: names, colours, hotkeys and skeletons change in place (regions keep their label ids);
-         * the regions publishing relabeled arrive through a catch-up. @param {Label[]|string} list
+         * the regions publishing relabeled arrive on the feed like any other committed operation. @param {Label[]|string} list
          */
         setLabels(list) {
             const next = /** @type {Label[]} */ (typeof list === 'string' ? JSON.parse(list) : list);
             labels.clear();
             for (const l of next) labels.set(l.id, l);
             if (drawingLabel) drawingLabel = labels.get(drawingLabel.id) ?? null;
-            queue.catchUpSoon();
             engine.invalidate({ annotations: true, overlay: true });
         },
         /** @param {number} px */
@@ -394,11 +394,10 @@ export function createWorkspace(host, dotNet, options) {
             brushSize = Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, px));
             engine.invalidate({ overlay: true });
         },
-        /** A committed operation (the feed, or the panel's own): applied in sequence order. @param {OpResult|string} result */
-        applyCommitted(result) {
-            queue.receive(typeof result === 'string' ? JSON.parse(result) : result);
-        },
-        /** Same as applyCommitted: what the live feed calls. @param {OpResult|string} result */
+        /**
+         * The one entry point for committed operations from the server (the feed, the side panel, undo and redo):
+         * applied in sequence order. @param {CommittedOperation|string} result
+         */
         receive(result) {
             queue.receive(typeof result === 'string' ? JSON.parse(result) : result);
         },

@@ -3,7 +3,7 @@ using Annotator.Core.Annotations;
 using Annotator.Core.Geometry;
 using Annotator.Core.Taxonomy;
 
-namespace Annotator.Web.Components.Labeling;
+namespace Annotator.Web.Workspace;
 
 /// <summary>A region as the side panel shows it.</summary>
 /// <param name="Id">Stable id.</param>
