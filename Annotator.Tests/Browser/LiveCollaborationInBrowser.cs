@@ -2,7 +2,6 @@ using System.Text.Json;
 using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Images;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -40,9 +39,7 @@ public sealed class LiveCollaborationInBrowser(ChromiumFixture chromium) : IClas
         var ada = await app.CreateUserAsync("ada@example.com", AppRoles.Labeler);
         var grace = await app.CreateUserAsync("grace@example.com", AppRoles.Labeler);
         var project = await app.CreateProjectAsync("Together", admin.Id, (ada.Id, ProjectRole.Labeler), (grace.Id, ProjectRole.Labeler));
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        await using var stream = File.OpenRead(Fixtures.Good("coffee.png"));
-        var image = Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, "coffee.png", stream)).ImageId!.Value;
+        var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("coffee.png"));
         var adaPage = await chromium.NewPageAsync(app.ServerAddress);
         var gracePage = await chromium.NewPageAsync(app.ServerAddress);
         await SignInAsync(adaPage.Page, "ada@example.com", AnnotatorFactory.Password);

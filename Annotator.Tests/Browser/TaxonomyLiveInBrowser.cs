@@ -2,7 +2,6 @@ using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Images;
 using Annotator.Web.Taxonomy;
 using Annotator.Web.Workspace;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,9 +37,7 @@ public sealed class TaxonomyLiveInBrowser(ChromiumFixture chromium) : IClassFixt
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var labeler = await app.CreateUserAsync("grace@example.com", AppRoles.Labeler);
         var project = await app.CreateProjectAsync("Street", admin.Id, (labeler.Id, ProjectRole.Labeler));
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        await using var stream = File.OpenRead(Fixtures.Good("coffee.png"));
-        var image = Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, "coffee.png", stream)).ImageId!.Value;
+        var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("coffee.png"));
         var adminUser = TestPrincipals.For(admin, AppRoles.Admin);
         var taxonomy = (await app.Services.GetRequiredService<TaxonomyService>().LoadAsync(adminUser, project))!.Working.Definition;
         var labelerUser = TestPrincipals.For(labeler, AppRoles.Labeler);
