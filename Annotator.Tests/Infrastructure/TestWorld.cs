@@ -20,10 +20,9 @@ namespace Annotator.Tests.Infrastructure;
 /// </summary>
 public static class TestWorld
 {
-    // Identity's hash carries its own salt and iteration count, so one hash of the shared test password serves every
-    // user of every app in the run: seeding a user costs a few inserts instead of a key derivation.
-    private static readonly Lazy<string> PasswordHash =
-        new(() => new PasswordHasher<AppUser>().HashPassword(new AppUser(), AnnotatorFactory.Password));
+    // Identity's hash carries its own salt and iteration count, so one hash of the shared test password (made by the
+    // app's own hasher) serves every user of every app in the run: seeding a user costs a few inserts, not a key derivation.
+    private static string? _passwordHash;
 
     // Decoding a fixture (for its size and thumbnail) is libvips work; it is done once per file and run.
     private static readonly ConcurrentDictionary<string, Lazy<StoredFile>> Files = new();
@@ -37,11 +36,8 @@ public static class TestWorld
         ArgumentNullException.ThrowIfNull(app);
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = new AppUser
-        {
-            UserName = email, Email = email, EmailConfirmed = true, DisplayName = email.Split('@')[0], CreatedAt = DateTime.UtcNow,
-            PasswordHash = PasswordHash.Value,
-        };
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email.Split('@')[0], CreatedAt = DateTime.UtcNow };
+        user.PasswordHash = _passwordHash ??= users.PasswordHasher.HashPassword(user, AnnotatorFactory.Password);
         var created = await users.CreateAsync(user);
         Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
         Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
