@@ -67,6 +67,15 @@ public static class TestWorld
         return project.Id;
     }
 
+    /// <summary>Makes <paramref name="userId"/> a member of the project with <paramref name="role"/>.</summary>
+    public static async Task AddMemberAsync(this AnnotatorFactory app, int projectId, string userId, ProjectRole role)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using var db = await app.NewDbContextAsync();
+        (await db.Projects.Include(p => p.Members).SingleAsync(p => p.Id == projectId)).SetMember(userId, role);
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>Sets how many labelers label each image of the project (blind, each their own set).</summary>
     public static async Task SetOverlapAsync(this AnnotatorFactory app, int projectId, int overlap)
     {

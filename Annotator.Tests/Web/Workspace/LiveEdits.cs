@@ -6,7 +6,6 @@ using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Live;
 using Annotator.Web.Workspace;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotator.Tests.Web.Workspace;
@@ -30,11 +29,8 @@ public abstract class LiveEdits<TApp>(TApp fixture) where TApp : AppFixture
         var world = await AnnotationServiceApply<TApp>.BuildAsync(App);
         var tag = Guid.NewGuid().ToString("N")[..8];
         var grace = await App.CreateUserAsync($"grace-{tag}@example.com", AppRoles.Labeler);
-        await using var db = await App.NewDbContextAsync();
-        var project = await db.Projects.Include(p => p.Members).SingleAsync(p => p.Id == world.Project);
-        project.SetMember(grace.Id, ProjectRole.Labeler);
-        project.SetOverlap(overlap);
-        await db.SaveChangesAsync();
+        await App.AddMemberAsync(world.Project, grace.Id, ProjectRole.Labeler);
+        await App.SetOverlapAsync(world.Project, overlap);
         return new Pair(world.Labeler, TestPrincipals.For(grace, AppRoles.Labeler), grace.DisplayName, world.Project, world.Image, world);
     }
 
