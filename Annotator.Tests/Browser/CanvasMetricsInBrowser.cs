@@ -25,7 +25,7 @@ public sealed class CanvasMetricsInBrowser(ChromiumFixture chromium) : IClassFix
         var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("coffee.png"));
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
         await page.GotoAsync($"/projects/{project}/images/{image}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
 

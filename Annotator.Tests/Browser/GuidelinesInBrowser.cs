@@ -73,7 +73,7 @@ public sealed class GuidelinesInBrowser(ChromiumFixture chromium) : IClassFixtur
 
         await using var browser = await chromium.NewPageAsync(app.ServerAddress, 1366, 850);
         var page = browser.Page;
-        await SignInAsync(page, "lena@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lena@example.com");
         await page.GotoAsync($"/projects/{project}/images/{image}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);

@@ -42,8 +42,8 @@ public sealed class LiveCollaborationInBrowser(ChromiumFixture chromium) : IClas
         var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("coffee.png"));
         var adaPage = await chromium.NewPageAsync(app.ServerAddress);
         var gracePage = await chromium.NewPageAsync(app.ServerAddress);
-        await SignInAsync(adaPage.Page, "ada@example.com", AnnotatorFactory.Password);
-        await SignInAsync(gracePage.Page, "grace@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(adaPage.Page, "ada@example.com");
+        await SignInWithCookieAsync(gracePage.Page, "grace@example.com");
         var world = new World(app, adaPage, gracePage, project, image, ada.Id);
         await OpenImageAsync(world, adaPage.Page);
         await OpenImageAsync(world, gracePage.Page);

@@ -49,7 +49,7 @@ public sealed class PresenceInBrowser(ChromiumFixture chromium) : IClassFixture<
     {
         var browser = await chromium.NewPageAsync(app.ServerAddress);
         _owned.Add(browser);
-        await SignInAsync(browser.Page, email, password);
+        await SignInWithCookieAsync(browser.Page, email, password);
         return browser.Page;
     }
 

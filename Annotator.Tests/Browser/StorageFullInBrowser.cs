@@ -29,7 +29,7 @@ public sealed partial class StorageFullInBrowser(ChromiumFixture chromium) : ICl
         var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("coffee.png"));
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
         await page.GotoAsync($"/projects/{project}/images/{image}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);

@@ -121,7 +121,7 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
     private static async Task ShapeAndPublishAsync(World world, BrowserPage browser)
     {
         var page = browser.Page;
-        await SignInAsync(page, "admin@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "admin@example.com");
         await page.GotoAsync($"/projects/{world.Project}");
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
         await page.GetByTestId("project-taxonomy").ClickAsync();
@@ -280,7 +280,7 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
     private static async Task KeysAsync(World world, BrowserPage browser)
     {
         var page = browser.Page;
-        await SignInAsync(page, "admin@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "admin@example.com");
         await OpenEditorAsync(page, world.Project);
         var rows = page.Locator("[role=treeitem]");
         await Expect(rows).ToHaveCountAsync(3);
@@ -329,7 +329,7 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
     private static async Task ReadOnlyAsync(World world, BrowserPage browser)
     {
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
         await page.GotoAsync($"/projects/{world.Project}");
         await Expect(page.GetByTestId("project-taxonomy")).ToBeVisibleAsync();
         await OpenEditorAsync(page, world.Project);

@@ -51,8 +51,8 @@ public sealed class TaxonomyLiveInBrowser(ChromiumFixture chromium) : IClassFixt
         }
         var labelerPage = await chromium.NewPageAsync(app.ServerAddress);
         var adminPage = await chromium.NewPageAsync(app.ServerAddress);
-        await SignInAsync(labelerPage.Page, "grace@example.com", AnnotatorFactory.Password);
-        await SignInAsync(adminPage.Page, "admin@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(labelerPage.Page, "grace@example.com");
+        await SignInWithCookieAsync(adminPage.Page, "admin@example.com");
         await labelerPage.Page.GotoAsync($"/projects/{project}/images/{image}");
         await Expect(labelerPage.Page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
         await Expect(labelerPage.Page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);

@@ -49,7 +49,7 @@ public sealed partial class WorkspaceInBrowser(ChromiumFixture chromium) : IClas
             image = await app.AddImageAsync(project, admin.Id, file);
         }
         var browser = await chromium.NewPageAsync(app.ServerAddress);
-        await SignInAsync(browser.Page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(browser.Page, "lee@example.com");
         var world = new World(app, browser, project, image, admin.Id);
         if (open)
         {

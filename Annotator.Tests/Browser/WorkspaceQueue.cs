@@ -19,7 +19,7 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
         await using var _app = app;
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
 
         await page.GotoAsync($"/projects/{project}/images/{images[0]}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
@@ -63,7 +63,7 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
         await using var _app = app;
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
         await page.GotoAsync($"/projects/{project}/images/{images[0]}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
@@ -127,7 +127,7 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
         var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("horse.png"));
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "admin@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "admin@example.com");
         await page.GotoAsync($"/projects/{project}/images/{image}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
 

@@ -51,7 +51,7 @@ public sealed class WorkspaceWayfinding(ChromiumFixture chromium) : IClassFixtur
         await SetStatusAsync(app, ImageStatus.Labeled, images[0]);
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
 
         await page.GotoAsync($"/projects/{project}");
         await Expect(page.GetByTestId("start-labeling")).ToBeEnabledAsync();
@@ -90,7 +90,7 @@ public sealed class WorkspaceWayfinding(ChromiumFixture chromium) : IClassFixtur
         await using var _ = app;
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
         await page.GotoAsync($"/projects/{project}/images/{images[0]}");
         await OpenedAsync(page, project, images[0]);
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);

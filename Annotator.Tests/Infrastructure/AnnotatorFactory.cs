@@ -180,9 +180,12 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>The hidden fields of the first form on a server-rendered page.</summary>
-    public static async Task<Dictionary<string, string>> FormFieldsAsync(HttpClient client, string path)
+    public static async Task<Dictionary<string, string>> FormFieldsAsync(HttpClient client, string path) =>
+        FormFields(await client.GetStringAsync(path), path);
+
+    /// <summary>The hidden fields of the first form in <paramref name="html"/>, the page at <paramref name="path"/>.</summary>
+    public static Dictionary<string, string> FormFields(string html, string path)
     {
-        var html = await client.GetStringAsync(path);
         var fields = new Dictionary<string, string>();
         foreach (Match match in HiddenInput().Matches(html))
         {
