@@ -2,8 +2,6 @@ using System.Text.Json;
 using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Images;
-using Microsoft.Extensions.DependencyInjection;
 using static Annotator.Tests.Browser.BrowserSteps;
 using static Microsoft.Playwright.Assertions;
 
@@ -24,13 +22,10 @@ public sealed class CanvasMetricsInBrowser(ChromiumFixture chromium) : IClassFix
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var labeler = await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);
         var project = await app.CreateProjectAsync("Metrics", admin.Id, (labeler.Id, ProjectRole.Labeler));
-        var file = Fixtures.Good("coffee.png");
-        await using var stream = File.OpenRead(file);
-        var image = Assert.Single(await app.Services.GetRequiredService<ImageIngestService>()
-            .IngestUploadAsync(project, admin.Id, Path.GetFileName(file), stream)).ImageId!.Value;
+        var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("coffee.png"));
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
         await page.GotoAsync($"/projects/{project}/images/{image}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
 

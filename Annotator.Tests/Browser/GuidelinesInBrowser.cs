@@ -3,7 +3,6 @@ using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Guidelines;
-using Annotator.Web.Images;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -62,12 +61,7 @@ public sealed class GuidelinesInBrowser(ChromiumFixture chromium) : IClassFixtur
         await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);
         var labeler = await app.CreateUserAsync("lena@example.com", AppRoles.Labeler);
         var project = await app.CreateProjectAsync("Guided", admin.Id, (labeler.Id, ProjectRole.Labeler));
-        int image;
-        await using (var stream = File.OpenRead(Fixtures.Good("chelsea.png")))
-        {
-            image = Assert.Single(await app.Services.GetRequiredService<ImageIngestService>().IngestUploadAsync(project, admin.Id, "chelsea.png", stream))
-                .ImageId!.Value;
-        }
+        var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("chelsea.png"));
         GuidelineAsset example;
         using (var stream = new MemoryStream(BoxedExample()))
         {
@@ -79,7 +73,7 @@ public sealed class GuidelinesInBrowser(ChromiumFixture chromium) : IClassFixtur
 
         await using var browser = await chromium.NewPageAsync(app.ServerAddress, 1366, 850);
         var page = browser.Page;
-        await SignInAsync(page, "lena@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lena@example.com");
         await page.GotoAsync($"/projects/{project}/images/{image}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);

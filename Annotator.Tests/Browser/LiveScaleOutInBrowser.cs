@@ -33,7 +33,7 @@ public sealed class LiveScaleOutInBrowser(ChromiumFixture chromium) : IClassFixt
         await program.JoinAsync(world.Image);
         await using var browser = await chromium.NewPageAsync(b.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, world.Bob.Email!, AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, world.Bob.Email!);
         await page.GotoAsync($"/projects/{world.Project}/images/{world.Image}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);

@@ -2,7 +2,6 @@ using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Data;
-using Annotator.Web.Images;
 using Annotator.Web.Collaboration;
 using Annotator.Web.Feed;
 using Microsoft.EntityFrameworkCore;
@@ -39,14 +38,9 @@ public sealed class PresenceInBrowser(ChromiumFixture chromium) : IClassFixture<
         var project = await app.CreateProjectAsync("Together", admin.Id, (ann.Id, ProjectRole.Labeler), (bob.Id, ProjectRole.Labeler));
         if (overlap != 1)
         {
-            await using var db = await app.NewDbContextAsync();
-            var entity = await db.Projects.FindAsync(project);
-            entity!.SetOverlap(overlap);
-            await db.SaveChangesAsync();
+            await app.SetOverlapAsync(project, overlap);
         }
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        await using var stream = File.OpenRead(Fixtures.Good("coffee.png"));
-        var image = Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, "coffee.png", stream)).ImageId!.Value;
+        var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("coffee.png"));
         return new World(app, project, image, ann, bob, admin);
     }
 
@@ -56,7 +50,7 @@ public sealed class PresenceInBrowser(ChromiumFixture chromium) : IClassFixture<
     {
         var browser = await chromium.NewPageAsync(app.ServerAddress);
         _owned.Add(browser);
-        await SignInAsync(browser.Page, email, password);
+        await SignInWithCookieAsync(browser.Page, email, password);
         return browser.Page;
     }
 
@@ -154,12 +148,8 @@ public sealed class PresenceInBrowser(ChromiumFixture chromium) : IClassFixture<
         await DragAsync(ann, (100, 80), (300, 200));
         await Expect(ann.GetByTestId("save-status")).ToHaveAttributeAsync("data-state", "saved");
         await MoveToAsync(ann, 420, 260, steps: 4);
-        var deadline = DateTime.UtcNow.AddMilliseconds(ChromiumFixture.Timeout);
-        while (witness.Peers() is not [{ Cursor: not null, Selection.Count: 1 }])
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Ann's pointer and selection never reached the server.");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        await Eventually.TrueAsync(() => witness.Peers() is [{ Cursor: not null, Selection.Count: 1 }], "Ann's pointer and selection at the server",
+            ChromiumFixture.Patience);
         // ...while Bob, blind labeling the same image, gets neither (given time to arrive, were they sent).
         await bob.WaitForTimeoutAsync(1000);
         Assert.Equal(0, await bob.EvaluateAsync<int>("() => window.annotatorWorkspace.peers().length"));

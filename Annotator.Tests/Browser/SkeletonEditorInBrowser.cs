@@ -80,7 +80,7 @@ public sealed partial class SkeletonEditorInBrowser(ChromiumFixture chromium) : 
 
         // The arrow keys nudge the selected point by 1% of the square.
         await page.Keyboard.PressAsync("ArrowUp");
-        await EventuallyAsync(() => changes.Count == 2);
+        await Eventually.TrueAsync(() => changes.Count == 2, "the nudged layout", ChromiumFixture.Patience);
         Assert.Equal(0.39, changes.Last().Layout![wrist][1], 3);
 
         // Connect the nose to the left wrist: the mode is switched in the component, which tells the drawing.
@@ -152,16 +152,6 @@ public sealed partial class SkeletonEditorInBrowser(ChromiumFixture chromium) : 
                 }
             }
             """, WithoutBlazorAttributes(cut.Markup));
-    }
-
-    private static async Task EventuallyAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(ChromiumFixture.Timeout);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting.");
-            await Task.Delay(20);
-        }
     }
 
     private static async Task ClickPointAsync(IPage page, string name)

@@ -2,9 +2,7 @@ using System.Text.RegularExpressions;
 using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Images;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Annotator.Tests.Browser.BrowserSteps;
 using static Microsoft.Playwright.Assertions;
@@ -28,15 +26,10 @@ public sealed partial class StorageFullInBrowser(ChromiumFixture chromium) : ICl
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var labeler = await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);
         var project = await app.CreateProjectAsync("Full disk", admin.Id, (labeler.Id, ProjectRole.Labeler));
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        int image;
-        await using (var stream = File.OpenRead(Fixtures.Good("coffee.png")))
-        {
-            image = Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, "coffee.png", stream)).ImageId!.Value;
-        }
+        var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("coffee.png"));
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
         await page.GotoAsync($"/projects/{project}/images/{image}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);

@@ -2,7 +2,6 @@ using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Images;
 using Annotator.Web.Annotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,18 +34,8 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var labeler = await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);
         var project = await app.CreateProjectAsync("Street scenes", admin.Id, (labeler.Id, ProjectRole.Labeler));
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        var images = new List<int>();
-        foreach (var file in new[] { "coffee.png", "rocket.jpg" })
-        {
-            await using var stream = File.OpenRead(Fixtures.Good(file));
-            images.Add(Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, file, stream)).ImageId!.Value);
-        }
-        TaxonomyDefinition taxonomy;
-        await using (var db = await app.NewDbContextAsync())
-        {
-            taxonomy = (await db.TaxonomyVersions.SingleAsync(t => t.ProjectId == project)).Definition;
-        }
+        var images = await app.AddImagesAsync(project, admin.Id, Fixtures.Good("coffee.png"), Fixtures.Good("rocket.jpg"));
+        var taxonomy = await app.PublishedTaxonomyAsync(project);
         var vehicle = taxonomy.Labels.Single(l => l.Name == "vehicle");
         var kind = vehicle.Attributes.Single(a => a.Name == "kind").Id;
         var annotations = app.Services.GetRequiredService<AnnotationService>();
@@ -132,7 +121,7 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
     private static async Task ShapeAndPublishAsync(World world, BrowserPage browser)
     {
         var page = browser.Page;
-        await SignInAsync(page, "admin@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "admin@example.com");
         await page.GotoAsync($"/projects/{world.Project}");
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
         await page.GetByTestId("project-taxonomy").ClickAsync();
@@ -291,7 +280,7 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
     private static async Task KeysAsync(World world, BrowserPage browser)
     {
         var page = browser.Page;
-        await SignInAsync(page, "admin@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "admin@example.com");
         await OpenEditorAsync(page, world.Project);
         var rows = page.Locator("[role=treeitem]");
         await Expect(rows).ToHaveCountAsync(3);
@@ -340,7 +329,7 @@ public sealed class TaxonomyEditorInBrowser(ChromiumFixture chromium) : IClassFi
     private static async Task ReadOnlyAsync(World world, BrowserPage browser)
     {
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
         await page.GotoAsync($"/projects/{world.Project}");
         await Expect(page.GetByTestId("project-taxonomy")).ToBeVisibleAsync();
         await OpenEditorAsync(page, world.Project);

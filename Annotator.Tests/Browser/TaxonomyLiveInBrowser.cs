@@ -2,7 +2,6 @@ using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Images;
 using Annotator.Web.Taxonomy;
 using Annotator.Web.Annotations;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,9 +37,7 @@ public sealed class TaxonomyLiveInBrowser(ChromiumFixture chromium) : IClassFixt
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var labeler = await app.CreateUserAsync("grace@example.com", AppRoles.Labeler);
         var project = await app.CreateProjectAsync("Street", admin.Id, (labeler.Id, ProjectRole.Labeler));
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        await using var stream = File.OpenRead(Fixtures.Good("coffee.png"));
-        var image = Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, "coffee.png", stream)).ImageId!.Value;
+        var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("coffee.png"));
         var adminUser = TestPrincipals.For(admin, AppRoles.Admin);
         var taxonomy = (await app.Services.GetRequiredService<TaxonomyService>().LoadAsync(adminUser, project))!.Working.Definition;
         var labelerUser = TestPrincipals.For(labeler, AppRoles.Labeler);
@@ -54,8 +51,8 @@ public sealed class TaxonomyLiveInBrowser(ChromiumFixture chromium) : IClassFixt
         }
         var labelerPage = await chromium.NewPageAsync(app.ServerAddress);
         var adminPage = await chromium.NewPageAsync(app.ServerAddress);
-        await SignInAsync(labelerPage.Page, "grace@example.com", AnnotatorFactory.Password);
-        await SignInAsync(adminPage.Page, "admin@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(labelerPage.Page, "grace@example.com");
+        await SignInWithCookieAsync(adminPage.Page, "admin@example.com");
         await labelerPage.Page.GotoAsync($"/projects/{project}/images/{image}");
         await Expect(labelerPage.Page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
         await Expect(labelerPage.Page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);

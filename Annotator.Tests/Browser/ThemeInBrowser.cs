@@ -1,8 +1,6 @@
 using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Images;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Annotator.Tests.Browser.BrowserSteps;
 using static Microsoft.Playwright.Assertions;
@@ -43,14 +41,8 @@ public sealed class ThemeInBrowser(ChromiumFixture chromium) : IClassFixture<Chr
         var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var project = await app.CreateProjectAsync("Colours", admin.Id, (admin.Id, ProjectRole.Reviewer));
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        var image = 0;
-        foreach (var file in new[] { "horse.png", "coins.png" })
-        {
-            await using var stream = File.OpenRead(Fixtures.Good(file));
-            image = Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, file, stream)).ImageId!.Value;
-        }
-        return (app, project, image);
+        var images = await app.AddImagesAsync(project, admin.Id, Fixtures.Good("horse.png"), Fixtures.Good("coins.png"));
+        return (app, project, images[^1]);
     }
 
     private static async Task ThemeIsAsync(IPage page, string theme)

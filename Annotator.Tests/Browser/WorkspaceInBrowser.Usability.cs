@@ -175,7 +175,7 @@ public sealed partial class WorkspaceInBrowser
         }
         await nose.SelectOptionAsync("1");
         await Expect(page.GetByTestId("save-status")).ToHaveAttributeAsync("data-state", "saved");
-        await EventuallyAsync(async () => (await PointsAsync())[2] == 1, "the nose stored as occluded");
+        await Eventually.TrueAsync(async () => (await PointsAsync())[2] == 1, "the nose stored as occluded", ChromiumFixture.Patience);
         await using (var db = await world.App.NewDbContextAsync())
         {
             Assert.Equal(operations + 1, await db.OperationLog.CountAsync(o => o.ImageId == world.Image));
@@ -185,12 +185,12 @@ public sealed partial class WorkspaceInBrowser
         // Not labelled: the point goes to (0, 0); labelled again: it comes back near where the skeleton puts it.
         var eye = page.Locator("[data-testid=keypoint-row][data-point=left_eye] select");
         await eye.SelectOptionAsync("0");
-        await EventuallyAsync(async () => (await PointsAsync())[5] == 0, "the left eye stored as not labelled");
+        await Eventually.TrueAsync(async () => (await PointsAsync())[5] == 0, "the left eye stored as not labelled", ChromiumFixture.Patience);
         var hidden = await PointsAsync();
         Assert.Equal((0.0, 0.0), (hidden[3], hidden[4]));
         await Expect(eye).ToHaveValueAsync("0");
         await eye.SelectOptionAsync("2");
-        await EventuallyAsync(async () => (await PointsAsync())[5] == 2, "the left eye labelled again");
+        await Eventually.TrueAsync(async () => (await PointsAsync())[5] == 2, "the left eye labelled again", ChromiumFixture.Patience);
         var back = await PointsAsync();
         Assert.InRange(back[3], 150 - tolerance, 450 + tolerance);
         Assert.InRange(back[4], 40 - tolerance, 380 + tolerance);

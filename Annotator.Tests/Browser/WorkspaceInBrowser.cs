@@ -18,7 +18,7 @@ namespace Annotator.Tests.Browser;
 /// </summary>
 public sealed partial class WorkspaceInBrowser(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
-    private sealed record World(AnnotatorFactory App, BrowserPage Browser, int Project, int Image) : IAsyncDisposable
+    private sealed record World(AnnotatorFactory App, BrowserPage Browser, int Project, int Image, string AdminId) : IAsyncDisposable
     {
         public IPage Page => Browser.Page;
 
@@ -36,12 +36,21 @@ public sealed partial class WorkspaceInBrowser(ChromiumFixture chromium) : IClas
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var labeler = await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);
         var project = await app.CreateProjectAsync("Drawing", admin.Id, (labeler.Id, ProjectRole.Labeler));
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        await using var stream = File.OpenRead(file);
-        var image = Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, Path.GetFileName(file), stream)).ImageId!.Value;
+        int image;
+        if (file == Fixtures.ExifRotated)
+        {
+            // Turning the photo upright is the upload's work: it goes through the real ingest.
+            await using var stream = File.OpenRead(file);
+            var ingest = app.Services.GetRequiredService<ImageIngestService>();
+            image = Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, Path.GetFileName(file), stream)).ImageId!.Value;
+        }
+        else
+        {
+            image = await app.AddImageAsync(project, admin.Id, file);
+        }
         var browser = await chromium.NewPageAsync(app.ServerAddress);
-        await SignInAsync(browser.Page, "lee@example.com", AnnotatorFactory.Password);
-        var world = new World(app, browser, project, image);
+        await SignInWithCookieAsync(browser.Page, "lee@example.com");
+        var world = new World(app, browser, project, image, admin.Id);
         if (open)
         {
             await OpenImageAsync(world);
@@ -72,17 +81,6 @@ public sealed partial class WorkspaceInBrowser(ChromiumFixture chromium) : IClas
         var sets = db.AnnotationSets.Where(s => s.ImageId == world.Image).Select(s => s.Id);
         var rows = await db.Regions.AsNoTracking().Where(r => sets.Contains(r.AnnotationSetId) && !r.IsDeleted).OrderBy(r => r.CreatedAt).ToListAsync();
         return rows.Select(r => (r.Kind, JsonDocument.Parse(r.Geometry).RootElement.Clone(), r.Id)).ToList();
-    }
-
-    /// <summary>Waits (bounded) for the stored state to reach a condition: the server commits after the gesture.</summary>
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(ChromiumFixture.Timeout);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
     }
 
     private static void Near(double expected, JsonElement geometry, string property, double tolerance) =>
@@ -220,17 +218,20 @@ public sealed partial class WorkspaceInBrowser(ChromiumFixture chromium) : IClas
         await page.Keyboard.PressAsync("v");
         await DragAsync(page, (150, 150), (250, 170));
         await Expect(page.GetByTestId("save-status")).ToHaveAttributeAsync("data-state", "saved");
-        await EventuallyAsync(async () => (await StoredAsync(world)).Single().Geometry.GetProperty("x").GetDouble() > 150, "the box moved right");
+        await Eventually.TrueAsync(async () => (await StoredAsync(world)).Single().Geometry.GetProperty("x").GetDouble() > 150,
+            "the box moved right", ChromiumFixture.Patience);
 
         await page.Keyboard.PressAsync("Control+z");
-        await EventuallyAsync(async () => (await StoredAsync(world)).Single().Geometry.GetProperty("x").GetDouble() < 105, "the box back where it was drawn");
+        await Eventually.TrueAsync(async () => (await StoredAsync(world)).Single().Geometry.GetProperty("x").GetDouble() < 105,
+            "the box back where it was drawn", ChromiumFixture.Patience);
         await page.Keyboard.PressAsync("Control+z");
         await SettledAsync(page, 0);
         Assert.Empty(await StoredAsync(world));
         await page.Keyboard.PressAsync("Control+Shift+z");
         await SettledAsync(page, 1);
         await page.Keyboard.PressAsync("Control+y");
-        await EventuallyAsync(async () => (await StoredAsync(world)).Single().Geometry.GetProperty("x").GetDouble() > 150, "the box moved right");
+        await Eventually.TrueAsync(async () => (await StoredAsync(world)).Single().Geometry.GetProperty("x").GetDouble() > 150,
+            "the box moved right", ChromiumFixture.Patience);
         Near(200, (await StoredAsync(world)).Single().Geometry, "x", tolerance);
         world.Browser.AssertNoErrors();
     }
@@ -272,15 +273,7 @@ public sealed partial class WorkspaceInBrowser(ChromiumFixture chromium) : IClas
     {
         await using var world = await OpenAsync(Fixtures.Good("coffee.png"));
         var page = world.Page;
-        int next;
-        await using (var source = File.OpenRead(Fixtures.Good("horse.png")))
-        {
-            var ingest = world.App.Services.GetRequiredService<ImageIngestService>();
-            var admin = await world.App.NewDbContextAsync();
-            var uploader = await admin.Users.Where(u => u.Email == "admin@example.com").Select(u => u.Id).SingleAsync();
-            await admin.DisposeAsync();
-            next = Assert.Single(await ingest.IngestUploadAsync(world.Project, uploader, "horse.png", source)).ImageId!.Value;
-        }
+        var next = await world.App.AddImageAsync(world.Project, world.AdminId, Fixtures.Good("horse.png"));
         await OpenImageAsync(world);
         await page.Keyboard.PressAsync("p");
         foreach (var (x, y) in new[] { (100.0, 100.0), (300.0, 100.0), (300.0, 300.0), (100.0, 300.0) })
@@ -295,20 +288,22 @@ public sealed partial class WorkspaceInBrowser(ChromiumFixture chromium) : IClas
         await ClickAtAsync(page, 200, 200);
         var (ex, ey) = await ClientAsync(page, 200, 100);
         await page.Mouse.DblClickAsync(ex, ey);
-        await EventuallyAsync(async () => Vertices((await StoredAsync(world)).Single().Geometry) == 5, "a vertex inserted on the top edge");
+        await Eventually.TrueAsync(async () => Vertices((await StoredAsync(world)).Single().Geometry) == 5,
+            "a vertex inserted on the top edge", ChromiumFixture.Patience);
         var (vx, vy) = await ClientAsync(page, 300, 300);
         await page.Keyboard.DownAsync("Alt");
         await page.Mouse.ClickAsync(vx, vy);
         await page.Keyboard.UpAsync("Alt");
-        await EventuallyAsync(async () => Vertices((await StoredAsync(world)).Single().Geometry) == 4, "the corner vertex deleted");
+        await Eventually.TrueAsync(async () => Vertices((await StoredAsync(world)).Single().Geometry) == 4,
+            "the corner vertex deleted", ChromiumFixture.Patience);
 
         await page.Keyboard.PressAsync("Shift+L");
-        await EventuallyAsync(async () => await FlagsAsync(world) == (false, true), "the polygon locked");
+        await Eventually.TrueAsync(async () => await FlagsAsync(world) == (false, true), "the polygon locked", ChromiumFixture.Patience);
         await page.Keyboard.PressAsync("h");
-        await EventuallyAsync(async () => await FlagsAsync(world) == (true, true), "the polygon hidden");
+        await Eventually.TrueAsync(async () => await FlagsAsync(world) == (true, true), "the polygon hidden", ChromiumFixture.Patience);
         await page.Keyboard.PressAsync("h");
         await page.Keyboard.PressAsync("Shift+L");
-        await EventuallyAsync(async () => await FlagsAsync(world) == (false, false), "the polygon shown and unlocked");
+        await Eventually.TrueAsync(async () => await FlagsAsync(world) == (false, false), "the polygon shown and unlocked", ChromiumFixture.Patience);
 
         await page.Keyboard.PressAsync("Control+c");
         await page.Keyboard.PressAsync("n");
@@ -354,8 +349,8 @@ public sealed partial class WorkspaceInBrowser(ChromiumFixture chromium) : IClas
         await page.Keyboard.DownAsync("Alt");
         await page.Mouse.ClickAsync(nx, ny);
         await page.Keyboard.UpAsync("Alt");
-        await EventuallyAsync(async () => (await KeypointsAsync())[2].GetDouble() == 1,
-            "the nose marked occluded (visibility 1)");
+        await Eventually.TrueAsync(async () => (await KeypointsAsync())[2].GetDouble() == 1,
+            "the nose marked occluded (visibility 1)", ChromiumFixture.Patience);
 
         await OpenImageAsync(world);
         await page.GetByTestId("region-row").Filter(new() { HasText = "vehicle" }).ClickAsync();
@@ -390,7 +385,8 @@ public sealed partial class WorkspaceInBrowser(ChromiumFixture chromium) : IClas
 
         await page.Keyboard.PressAsync("x");
         await DragAsync(page, (300, 150), (300, 250));
-        await EventuallyAsync(async () => Area((await StoredAsync(world)).Single().Geometry) < painted, "pixels erased from the mask");
+        await Eventually.TrueAsync(async () => Area((await StoredAsync(world)).Single().Geometry) < painted,
+            "pixels erased from the mask", ChromiumFixture.Patience);
 
         var erased = Area((await StoredAsync(world)).Single().Geometry);
         Assert.InRange(erased, painted / 2, painted - 1);

@@ -2,9 +2,7 @@ using Annotator.Core.Accounts;
 using Annotator.Core.Images;
 using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Images;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Annotator.Tests.Browser.BrowserSteps;
 using static Microsoft.Playwright.Assertions;
@@ -21,7 +19,7 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
         await using var _app = app;
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
 
         await page.GotoAsync($"/projects/{project}/images/{images[0]}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
@@ -65,7 +63,7 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
         await using var _app = app;
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
         await page.GotoAsync($"/projects/{project}/images/{images[0]}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
@@ -126,12 +124,10 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
         await using var app = new AnnotatorFactory(TestDatabase.Sqlite).UseKestrelOnLoopback();
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var project = await app.CreateProjectAsync("Offline", admin.Id, (admin.Id, ProjectRole.Reviewer));
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        await using var stream = File.OpenRead(Fixtures.Good("horse.png"));
-        var image = Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, "horse.png", stream)).ImageId!.Value;
+        var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("horse.png"));
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "admin@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "admin@example.com");
         await page.GotoAsync($"/projects/{project}/images/{image}");
         await Expect(page.Locator("[data-testid=canvas][data-ready=true]")).ToHaveCountAsync(1);
 
@@ -154,13 +150,7 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var labeler = await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);
         var project = await app.CreateProjectAsync(name, admin.Id, (labeler.Id, ProjectRole.Labeler));
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        var images = new List<int>();
-        foreach (var file in new[] { "horse.png", "coins.png", "camera.png" })
-        {
-            await using var stream = File.OpenRead(Fixtures.Good(file));
-            images.Add(Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, file, stream)).ImageId!.Value);
-        }
-        return (app, project, images);
+        var images = await app.AddImagesAsync(project, admin.Id, Fixtures.Good("horse.png"), Fixtures.Good("coins.png"), Fixtures.Good("camera.png"));
+        return (app, project, [.. images]);
     }
 }

@@ -2,9 +2,7 @@ using Annotator.Core.Accounts;
 using Annotator.Core.Images;
 using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Images;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Annotator.Tests.Browser.BrowserSteps;
 using static Microsoft.Playwright.Assertions;
@@ -24,14 +22,8 @@ public sealed class WorkspaceWayfinding(ChromiumFixture chromium) : IClassFixtur
         var admin = await app.CreateUserAsync("admin@example.com", AppRoles.Admin);
         var labeler = await app.CreateUserAsync("lee@example.com", AppRoles.Labeler);
         var project = await app.CreateProjectAsync("Wayfinding", admin.Id, (labeler.Id, ProjectRole.Labeler));
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        var images = new List<int>();
-        foreach (var file in files)
-        {
-            await using var stream = File.OpenRead(Fixtures.Good(file));
-            images.Add(Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, file, stream)).ImageId!.Value);
-        }
-        return (app, project, images);
+        var images = await app.AddImagesAsync(project, admin.Id, [.. files.Select(Fixtures.Good)]);
+        return (app, project, [.. images]);
     }
 
     private static async Task SetStatusAsync(AnnotatorFactory app, ImageStatus status, params int[] images)
@@ -59,7 +51,7 @@ public sealed class WorkspaceWayfinding(ChromiumFixture chromium) : IClassFixtur
         await SetStatusAsync(app, ImageStatus.Labeled, images[0]);
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
 
         await page.GotoAsync($"/projects/{project}");
         await Expect(page.GetByTestId("start-labeling")).ToBeEnabledAsync();
@@ -98,7 +90,7 @@ public sealed class WorkspaceWayfinding(ChromiumFixture chromium) : IClassFixtur
         await using var _ = app;
         await using var browser = await chromium.NewPageAsync(app.ServerAddress);
         var page = browser.Page;
-        await SignInAsync(page, "lee@example.com", AnnotatorFactory.Password);
+        await SignInWithCookieAsync(page, "lee@example.com");
         await page.GotoAsync($"/projects/{project}/images/{images[0]}");
         await OpenedAsync(page, project, images[0]);
         await Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);

@@ -1,13 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Annotator.Core.Accounts;
-using Annotator.Core.Projects;
-using Annotator.Core.Taxonomy;
 using Annotator.Web.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -159,36 +155,6 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
     /// <summary>A client that keeps cookies and does not follow redirects.</summary>
     public HttpClient NewClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
-    /// <summary>Creates an active user with an application role.</summary>
-    public async Task<AppUser> CreateUserAsync(string email, string role = AppRoles.Labeler)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email.Split('@')[0], CreatedAt = DateTime.UtcNow };
-        var created = await users.CreateAsync(user, Password);
-        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
-        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
-        return user;
-    }
-
-    /// <summary>Creates a project owned by <paramref name="ownerId"/> with the given members.</summary>
-    public async Task<int> CreateProjectAsync(string name, string ownerId, params (string UserId, ProjectRole Role)[] members)
-    {
-        await using var db = await NewDbContextAsync();
-        var project = new Project(name, "", ownerId, DateTime.UtcNow);
-        foreach (var (userId, role) in members)
-        {
-            project.SetMember(userId, role);
-        }
-        db.Projects.Add(project);
-        await db.SaveChangesAsync();
-        var taxonomy = new TaxonomyVersion(project.Id, 1, DemoTaxonomy.Create(), DateTime.UtcNow);
-        taxonomy.Publish("Test taxonomy.", DateTime.UtcNow);
-        db.TaxonomyVersions.Add(taxonomy);
-        await db.SaveChangesAsync();
-        return project.Id;
-    }
-
     /// <summary>A new database context (dispose it).</summary>
     public async Task<AnnotatorDbContext> NewDbContextAsync() =>
         await Services.GetRequiredService<IDbContextFactory<AnnotatorDbContext>>().CreateDbContextAsync();
@@ -214,9 +180,12 @@ public partial class AnnotatorFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>The hidden fields of the first form on a server-rendered page.</summary>
-    public static async Task<Dictionary<string, string>> FormFieldsAsync(HttpClient client, string path)
+    public static async Task<Dictionary<string, string>> FormFieldsAsync(HttpClient client, string path) =>
+        FormFields(await client.GetStringAsync(path), path);
+
+    /// <summary>The hidden fields of the first form in <paramref name="html"/>, the page at <paramref name="path"/>.</summary>
+    public static Dictionary<string, string> FormFields(string html, string path)
     {
-        var html = await client.GetStringAsync(path);
         var fields = new Dictionary<string, string>();
         foreach (Match match in HiddenInput().Matches(html))
         {

@@ -12,6 +12,9 @@ public sealed class ChromiumFixture : IAsyncDisposable
     /// <summary>Longest wait for anything in the browser, in milliseconds.</summary>
     public const float Timeout = 30_000;
 
+    /// <summary><see cref="Timeout"/> as the patience of an <see cref="Eventually"/> wait in a browser test.</summary>
+    public static TimeSpan Patience { get; } = TimeSpan.FromMilliseconds(Timeout);
+
     private static readonly string[] Args =
     [
         "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",

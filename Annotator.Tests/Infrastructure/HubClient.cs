@@ -109,25 +109,14 @@ public sealed class HubClient : IAsyncDisposable
             $"a committed operation of image {imageId} with sequence ≥ {sequence}");
 
     /// <summary>Waits for the <paramref name="count"/>th <c>accessChanged</c> message and returns its reason.</summary>
-    public async Task<string> WaitForAccessChangedAsync(int count = 1, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        while (true)
+    public Task<string> WaitForAccessChangedAsync(int count = 1, TimeSpan? timeout = null) =>
+        Eventually.ValueAsync(() =>
         {
             lock (_gate)
             {
-                if (_accessChanges.Count >= count)
-                {
-                    return _accessChanges[count - 1];
-                }
+                return _accessChanges.Count >= count ? _accessChanges[count - 1] : null;
             }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No accessChanged message #{count} within {(timeout ?? DefaultTimeout).TotalSeconds} s.");
-            }
-            await Task.Delay(20);
-        }
-    }
+        }, $"accessChanged message #{count}", timeout ?? DefaultTimeout);
 
     /// <summary>Closes the connection.</summary>
     public async ValueTask DisposeAsync()

@@ -2,9 +2,7 @@ using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Core.Taxonomy;
 using Annotator.Web.Data;
-using Annotator.Web.Images;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotator.Tests.Infrastructure;
 
@@ -26,16 +24,12 @@ public sealed record HubWorld(AnnotatorFactory App, AppUser Admin, AppUser Ann, 
         var outsider = await app.CreateUserAsync($"outsider-{tag}@example.com");
         var project = await app.CreateProjectAsync("Hub " + tag, admin.Id, (admin.Id, ProjectRole.Reviewer), (ann.Id, ProjectRole.Labeler),
             (bob.Id, ProjectRole.Labeler));
-        await using var db = await app.NewDbContextAsync();
         if (overlap != 1)
         {
-            (await db.Projects.SingleAsync(p => p.Id == project)).SetOverlap(overlap);
-            await db.SaveChangesAsync();
+            await app.SetOverlapAsync(project, overlap);
         }
-        var ingest = app.Services.GetRequiredService<ImageIngestService>();
-        await using var stream = File.OpenRead(Fixtures.Good("horse.png"));
-        var image = Assert.Single(await ingest.IngestUploadAsync(project, admin.Id, "horse.png", stream)).ImageId!.Value;
-        var taxonomy = (await db.TaxonomyVersions.SingleAsync(t => t.ProjectId == project)).Definition;
+        var image = await app.AddImageAsync(project, admin.Id, Fixtures.Good("horse.png"));
+        var taxonomy = await app.PublishedTaxonomyAsync(project);
         return new HubWorld(app, admin, ann, bob, outsider, project, image, taxonomy);
     }
 

@@ -3,7 +3,6 @@ using Annotator.Core.Accounts;
 using Annotator.Web.Data;
 using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotator.Tests.Reliability;
 
@@ -26,16 +25,11 @@ public abstract class HubConvergenceReliability<TApp>(TApp fixture) where TApp :
         var app = fixture.App;
         var world = await HubWorld.BuildAsync(app);
         var users = new List<(AppUser User, string Role)> { (world.Admin, AppRoles.Admin), (world.Ann, AppRoles.Labeler), (world.Bob, AppRoles.Labeler) };
-        await using (var db = await app.NewDbContextAsync())
+        for (var i = users.Count; i < Clients; i++)
         {
-            var project = await db.Projects.Include(p => p.Members).SingleAsync(p => p.Id == world.Project);
-            for (var i = users.Count; i < Clients; i++)
-            {
-                var extra = await app.CreateUserAsync($"labeler{i}-{Guid.NewGuid():N}@example.com");
-                project.SetMember(extra.Id, ProjectRole.Labeler);
-                users.Add((extra, AppRoles.Labeler));
-            }
-            await db.SaveChangesAsync();
+            var extra = await app.CreateUserAsync($"labeler{i}-{Guid.NewGuid():N}@example.com");
+            await app.AddMemberAsync(world.Project, extra.Id, ProjectRole.Labeler);
+            users.Add((extra, AppRoles.Labeler));
         }
         var replicas = new List<LiveReplica>();
         foreach (var (user, role) in users)

@@ -60,11 +60,9 @@ public sealed class AuthenticationWithoutWrites(WriteRefusingApp fixture) : ICla
         {
             // Until the cookie has been re-checked and renewed (a write to its session row) at least once, every request
             // answers normally.
-            var renewed = false;
-            var deadline = DateTime.UtcNow + Patience;
-            while (!renewed)
+            await Eventually.TrueAsync(async () =>
             {
-                Assert.True(DateTime.UtcNow < deadline, $"The sign-in was not re-checked within {Patience.TotalSeconds:N0} s.");
+                var renewed = false;
                 foreach (var path in new[] { $"/projects/{world.Project}", $"/api/projects/{world.Project}/taxonomy" })
                 {
                     using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
@@ -72,7 +70,8 @@ public sealed class AuthenticationWithoutWrites(WriteRefusingApp fixture) : ICla
                     renewed |= response.Headers.TryGetValues("Set-Cookie", out var cookies)
                         && cookies.Any(c => c.StartsWith("annotator.auth=", StringComparison.Ordinal));
                 }
-            }
+                return renewed;
+            }, "the sign-in to be re-checked", Patience, TimeSpan.Zero);
         }
         finally
         {

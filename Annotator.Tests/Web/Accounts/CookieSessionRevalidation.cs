@@ -32,7 +32,7 @@ public abstract class CookieSessionRevalidation<TApp>(TApp fixture) where TApp :
 
         await AsAdminAsync(s => s.SetActiveAsync(TestPrincipals.For(admin, AppRoles.Admin), labeler.Id, false));
 
-        await EventuallyAsync(client, Taxonomy(project), HttpStatusCode.Unauthorized, "the deactivated user's API call");
+        await AnswersAsync(client, Taxonomy(project), HttpStatusCode.Unauthorized, "the deactivated user's API call");
         var page = await client.GetAsync($"/projects/{project}");
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
         Assert.StartsWith("/account/login", page.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
@@ -52,7 +52,7 @@ public abstract class CookieSessionRevalidation<TApp>(TApp fixture) where TApp :
 
         await AsAdminAsync(s => s.SetRoleAsync(TestPrincipals.For(admin, AppRoles.Admin), other.Id, AppRoles.Labeler));
 
-        await EventuallyAsync(api.Http, "/admin/users", HttpStatusCode.Redirect, "the demoted admin's user list");
+        await AnswersAsync(api.Http, "/admin/users", HttpStatusCode.Redirect, "the demoted admin's user list");
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.Http.GetAsync(Taxonomy(project))).StatusCode);
         var upload = await api.UploadAsync(project, ("rocket.jpg", File.ReadAllBytes(Fixtures.ExifRotated)));
         Assert.Equal(HttpStatusCode.Unauthorized, upload.StatusCode);
@@ -80,7 +80,7 @@ public abstract class CookieSessionRevalidation<TApp>(TApp fixture) where TApp :
         Assert.True(page.Contains("Your password was changed.", StringComparison.Ordinal),
             $"The change answered {(int)changed.StatusCode}: {System.Text.RegularExpressions.Regex.Match(page, "form-error\">([^<]*)").Groups[1].Value}");
 
-        await EventuallyAsync(elsewhere, Taxonomy(project), HttpStatusCode.Unauthorized, "the other session's API call");
+        await AnswersAsync(elsewhere, Taxonomy(project), HttpStatusCode.Unauthorized, "the other session's API call");
         // The session that changed it goes on.
         Assert.Equal(HttpStatusCode.OK, (await here.GetAsync(Taxonomy(project))).StatusCode);
     }
@@ -122,22 +122,15 @@ public abstract class CookieSessionRevalidation<TApp>(TApp fixture) where TApp :
     }
 
     /// <summary>Asks until the answer is <paramref name="expected"/> (the check runs once the cookie is a second old).</summary>
-    private static async Task EventuallyAsync(HttpClient client, string path, HttpStatusCode expected, string what)
+    private static async Task AnswersAsync(HttpClient client, string path, HttpStatusCode expected, string what)
     {
-        var deadline = DateTime.UtcNow + Patience;
-        HttpStatusCode last;
-        do
+        HttpStatusCode? last = null;
+        await Eventually.TrueAsync(async () =>
         {
             using var response = await client.GetAsync(path);
             last = response.StatusCode;
-            if (last == expected)
-            {
-                return;
-            }
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-        Assert.Fail($"{what} still answered {(int)last} after {Patience.TotalSeconds} s; expected {(int)expected}.");
+            return last == expected;
+        }, $"{what} to answer {(int)expected}", Patience, TimeSpan.FromMilliseconds(100), () => $"{(int?)last}");
     }
 }
 

@@ -100,13 +100,7 @@ public sealed class PresenceAvatarsComponent : BunitContext
         Assert.Contains(PresenceColors.For(ada), Style(ada));
         Assert.Contains(PresenceColors.For(grace), Style(grace));
         // Ada's own workspace (on the other image) is told, so her pointer and avatar elsewhere follow.
-        await Task.Run(async () =>
-        {
-            while (Volatile.Read(ref adaTold) == toldBefore)
-            {
-                await Task.Delay(10, Xunit.TestContext.Current.CancellationToken);
-            }
-        }, Xunit.TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), Xunit.TestContext.Current.CancellationToken);
+        await Eventually.TrueAsync(() => Volatile.Read(ref adaTold) != toldBefore, "Ada's own workspace to be told", TimeSpan.FromSeconds(10));
         Assert.Equal(viewers.Single(v => v.UserId == ada).Color, Assert.Single(graceSession.Peers()).Color);
 
         // Alan leaves: Ada is "AB" in her own colour again.

@@ -22,9 +22,7 @@ public abstract class BulkRowsWriting<TApp>(TApp fixture) where TApp : AppFixtur
         var tag = Guid.NewGuid().ToString("N")[..8];
         var admin = await App.CreateUserAsync($"bulk-{tag}@example.com", AppRoles.Admin);
         var project = await App.CreateProjectAsync("Bulk " + tag, admin.Id);
-        var client = await ApiClient.SignInAsync(App, admin.Email!);
-        var upload = await client.UploadFilesAsync(project, Fixtures.Good("horse.png"));
-        var imageId = upload.Results[0].ImageId!.Value;
+        var imageId = await App.AddImageAsync(project, admin.Id, Fixtures.Good("horse.png"));
         await using var db = await App.NewDbContextAsync();
         var version = await db.TaxonomyVersions.Where(v => v.ProjectId == project).Select(v => v.Id).SingleAsync(TestContext.Current.CancellationToken);
         var set = new AnnotationSet(imageId, AnnotationSetKind.Labeler, admin.Id, null, DateTime.UtcNow);

@@ -166,12 +166,7 @@ public sealed class GuidelineAssets(SqliteKestrelApp fixture) : IClassFixture<Sq
         using var world = await WorldAsync();
         var tag = Guid.NewGuid().ToString("N")[..8];
         var labeler = await App.CreateUserAsync($"direct-{tag}@example.com", AppRoles.Labeler);
-        await using (var db = await App.NewDbContextAsync())
-        {
-            var project = await db.Projects.FindAsync(world.Project);
-            project!.SetMember(labeler.Id, ProjectRole.Labeler);
-            await db.SaveChangesAsync();
-        }
+        await App.AddMemberAsync(world.Project, labeler.Id, ProjectRole.Labeler);
         var assets = App.Services.GetRequiredService<GuidelineAssetService>();
         await using var stream = File.OpenRead(Fixtures.Good("horse.png"));
 

@@ -43,11 +43,7 @@ public sealed class HubConnectionCap(HubConnectionCap.CappedApp fixture) : IClas
             var before = registry.Count;
             await open[^1].DisposeAsync();
             open.RemoveAt(open.Count - 1);
-            var deadline = DateTime.UtcNow + HubClient.DefaultTimeout;
-            while (registry.Count >= before && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
+            await Eventually.TrueAsync(() => registry.Count < before, "the closed connection to leave the registry", HubClient.DefaultTimeout);
             open.Add(await HubClient.ConnectAsync(App.ServerAddress, token.Secret));
             Assert.Equal(world.Image, (await open[^1].JoinAsync(world.Image)).GetProperty("imageId").GetInt32());
         }

@@ -194,13 +194,5 @@ public sealed class HubScaleOut
             return Task.CompletedTask;
         });
 
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The messages did not arrive within 60 s.");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task UntilAsync(Func<bool> condition) => Eventually.TrueAsync(condition, "the messages", TimeSpan.FromSeconds(60));
 }

@@ -12,16 +12,6 @@ namespace Annotator.Tests.Web.Live;
 /// <summary>The grid's live view of who views which image, in the real app on SQLite.</summary>
 public sealed class PresenceProjectViewersWatch(SqliteApp fixture) : IClassFixture<SqliteApp>
 {
-    private static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-
     [Fact]
     public async Task ShowsOthersByImageLiveAndNothingOnceTheUserLosesAccess()
     {
@@ -44,7 +34,7 @@ public sealed class PresenceProjectViewersWatch(SqliteApp fixture) : IClassFixtu
         using var bobsTab = tracker.Join(new PresenceJoin(projectId, 41, null, bob.Id, bob.DisplayName), () => Task.CompletedTask);
         using var annsTab = tracker.Join(new PresenceJoin(projectId, 42, null, ann.Id, ann.DisplayName), () => Task.CompletedTask);
         // The watch reads the viewers, then tells the page: wait for both, the test may run between the two.
-        await EventuallyAsync(() => watch.ByImage.ContainsKey(42) && Volatile.Read(ref changes) > 0,
+        await Eventually.TrueAsync(() => watch.ByImage.ContainsKey(42) && Volatile.Read(ref changes) > 0,
             "Ann on the tile of image 42, and the page told");
         Assert.Equal(ann.Id, Assert.Single(watch.ByImage[42]).UserId);
         // Bob's own tab is not shown to Bob.
@@ -57,7 +47,7 @@ public sealed class PresenceProjectViewersWatch(SqliteApp fixture) : IClassFixtu
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
         await feed.PublishAsync(new FeedEnvelope(FeedTopics.Access, bob.Id, "{}"), TestContext.Current.CancellationToken);
-        await EventuallyAsync(() => watch.ByImage.Count == 0, "Bob to stop seeing viewers");
+        await Eventually.TrueAsync(() => watch.ByImage.Count == 0, "Bob to stop seeing viewers");
 
         using var later = tracker.Join(new PresenceJoin(projectId, 43, null, ann.Id, ann.DisplayName), () => Task.CompletedTask);
         await Task.Delay(200, TestContext.Current.CancellationToken);

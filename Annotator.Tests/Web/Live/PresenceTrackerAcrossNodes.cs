@@ -31,17 +31,6 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
 
     private static Task Nothing() => Task.CompletedTask;
 
-    /// <summary>Waits (bounded) for another node's message to arrive.</summary>
-    private static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-
     [Fact]
     public async Task AViewerOnOneNodeIsSeenOnTheOtherWithPointerAndSelectionAndGoesWhenLeaving()
     {
@@ -57,11 +46,11 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
         });
 
         var ann = a.Join(Viewer("ann"), Nothing);
-        await EventuallyAsync(() => b.Viewers(Project).Count == 1, "B to see Ann");
+        await Eventually.TrueAsync(() => b.Viewers(Project).Count == 1, "B to see Ann");
         var seen = Assert.Single(b.Viewers(Project));
         Assert.Equal(("ann", "ANN Tester", Image, PresenceColors.For("ann")), (seen.UserId, seen.DisplayName, seen.ImageId, seen.Color));
         Assert.Equal("AT", seen.Initials);
-        await EventuallyAsync(() => Volatile.Read(ref gridCalls) > 0, "the grid subscriber to be told");
+        await Eventually.TrueAsync(() => Volatile.Read(ref gridCalls) > 0, "the grid subscriber to be told");
 
         var bobChanges = 0;
         using var bob = b.Join(Viewer("bob"), () =>
@@ -70,13 +59,13 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
             return Task.CompletedTask;
         });
         Assert.Equal("ann", Assert.Single(bob.ImageViewers()).UserId);
-        await EventuallyAsync(() => ann.Peers().Count == 1, "A to learn of Bob");
+        await Eventually.TrueAsync(() => ann.Peers().Count == 1, "A to learn of Bob");
 
         Assert.True(ann.MoveCursor(new PresencePoint(120.5, 80)));
         var region = Guid.NewGuid();
         ann.Select([region]);
         // State first, then the callback: wait for both.
-        await EventuallyAsync(() => bob.Peers() is [{ Cursor: not null, Selection.Count: 1 }] && Volatile.Read(ref bobChanges) > 0,
+        await Eventually.TrueAsync(() => bob.Peers() is [{ Cursor: not null, Selection.Count: 1 }] && Volatile.Read(ref bobChanges) > 0,
             "Ann's pointer and selection on B, and Bob told");
         var peer = Assert.Single(bob.Peers());
         Assert.Equal(new PresencePoint(120.5, 80), peer.Cursor);
@@ -84,10 +73,10 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
 
         clock.Advance(TimeSpan.FromMilliseconds(200));
         Assert.True(ann.MoveCursor(null));
-        await EventuallyAsync(() => bob.Peers() is [{ Cursor: null }], "Ann's pointer to leave the image on B");
+        await Eventually.TrueAsync(() => bob.Peers() is [{ Cursor: null }], "Ann's pointer to leave the image on B");
 
         ann.Dispose();
-        await EventuallyAsync(() => bob.Peers().Count == 0 && bob.ImageViewers().Count == 0, "Ann to be gone on B");
+        await Eventually.TrueAsync(() => bob.Peers().Count == 0 && bob.ImageViewers().Count == 0, "Ann to be gone on B");
         Assert.Equal("bob", Assert.Single(b.Viewers(Project)).UserId);
     }
 
@@ -101,12 +90,12 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
         using var ann = a.Join(Viewer("ann", setOwner: "ann"), Nothing);
         using var bob = b.Join(Viewer("bob", setOwner: "bob"), Nothing);
         using var cyd = b.Join(Viewer("cyd", setOwner: "ann"), Nothing);
-        await EventuallyAsync(() => bob.ImageViewers().Count == 2 && ann.ImageViewers().Count == 2, "both nodes to see everyone");
+        await Eventually.TrueAsync(() => bob.ImageViewers().Count == 2 && ann.ImageViewers().Count == 2, "both nodes to see everyone");
 
         Assert.True(ann.MoveCursor(new PresencePoint(10, 10)));
         ann.Select([Guid.NewGuid()]);
         // The one in Ann's set (a reviewer looking at it) gets them; the other blind labeler never does.
-        await EventuallyAsync(() => cyd.Peers() is [{ Cursor: not null, Selection.Count: 1 }], "the viewer of Ann's set to get them");
+        await Eventually.TrueAsync(() => cyd.Peers() is [{ Cursor: not null, Selection.Count: 1 }], "the viewer of Ann's set to get them");
         Assert.Empty(bob.Peers());
         Assert.Equal(["ann", "cyd"], bob.ImageViewers().Select(v => v.UserId));
     }
@@ -159,7 +148,7 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
         using var bob = b.Join(Viewer("bob"), Nothing);
         // A joins after Bob: its hello makes B publish Bob at once, not at the next heartbeat.
         using var ann = a.Join(Viewer("ann"), Nothing);
-        await EventuallyAsync(() => ann.Peers().Count == 1, "A to learn of Bob");
+        await Eventually.TrueAsync(() => ann.Peers().Count == 1, "A to learn of Bob");
 
         clock.Advance(TimeSpan.FromSeconds(25));
         Assert.Single(ann.Peers());
@@ -185,10 +174,10 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
             Interlocked.Increment(ref bobChanges);
             return Task.CompletedTask;
         });
-        await EventuallyAsync(() => ann.Peers().Count == 1 && bob.Peers().Count == 1, "both to see each other");
+        await Eventually.TrueAsync(() => ann.Peers().Count == 1 && bob.Peers().Count == 1, "both to see each other");
 
         bob.SetConnected(false);
-        await EventuallyAsync(() => ann.Peers().Count == 0 && a.Viewers(Project).Count == 1, "Bob to be hidden on A");
+        await Eventually.TrueAsync(() => ann.Peers().Count == 0 && a.Viewers(Project).Count == 1, "Bob to be hidden on A");
         Assert.DoesNotContain(b.ViewersOfImage(Image), v => v.UserId == "bob");
         // Heartbeats do not bring a disconnected viewer back.
         clock.Advance(TimeSpan.FromSeconds(11));
@@ -197,7 +186,7 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
 
         var before = Volatile.Read(ref bobChanges);
         bob.SetConnected(true);
-        await EventuallyAsync(() => ann.Peers().Count == 1 && Volatile.Read(ref bobChanges) > before, "Bob back, and told to re-read");
+        await Eventually.TrueAsync(() => ann.Peers().Count == 1 && Volatile.Read(ref bobChanges) > before, "Bob back, and told to re-read");
         Assert.Equal("ann", Assert.Single(bob.Peers()).UserId);
     }
 
@@ -218,18 +207,18 @@ public sealed class PresenceTrackerAcrossNodes : IAsyncDisposable
 
         using var ann = a.Join(Viewer("ann"), Nothing);
         using var bob = b.Join(Viewer("bob"), Nothing);
-        await EventuallyAsync(() => ann.Peers().Count == 1 && bob.Peers().Count == 1, "both nodes to see each other through Redis");
+        await Eventually.TrueAsync(() => ann.Peers().Count == 1 && bob.Peers().Count == 1, "both nodes to see each other through Redis");
         Assert.True(ann.MoveCursor(new PresencePoint(33, 44)));
         var region = Guid.NewGuid();
         ann.Select([region]);
-        await EventuallyAsync(() => bob.Peers() is [{ Cursor: { X: 33, Y: 44 } }] && bob.Peers()[0].Selection.SequenceEqual([region]),
+        await Eventually.TrueAsync(() => bob.Peers() is [{ Cursor: { X: 33, Y: 44 } }] && bob.Peers()[0].Selection.SequenceEqual([region]),
             "Ann's pointer and selection through Redis");
         Assert.Equal(["ann", "bob"], b.Viewers(Project).Select(v => v.UserId));
 
         // A node shutting down says goodbye: its viewers disappear at once, not after the expiry.
         _owned.Remove(a);
         await a.DisposeAsync();
-        await EventuallyAsync(() => bob.Peers().Count == 0, "Ann's node to be gone on B");
+        await Eventually.TrueAsync(() => bob.Peers().Count == 0, "Ann's node to be gone on B");
     }
 
     public async ValueTask DisposeAsync()

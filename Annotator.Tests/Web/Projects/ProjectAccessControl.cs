@@ -20,10 +20,9 @@ public abstract class ProjectAccessControl<TApp>(TApp fixture) where TApp : AppF
         var member = await App.CreateUserAsync($"member-{tag}@example.com", AppRoles.Labeler);
         var project = await App.CreateProjectAsync("Secret " + tag, admin.Id, (admin.Id, ProjectRole.Reviewer), (member.Id, ProjectRole.Labeler));
         var other = await App.CreateProjectAsync("Other " + tag, admin.Id, (outsider.Id, ProjectRole.Reviewer));
-        var adminClient = await ApiClient.SignInAsync(App, admin.Email!);
-        var upload = await adminClient.UploadFilesAsync(project, Fixtures.Good("horse.png"));
-        return new World(adminClient, await ApiClient.SignInAsync(App, outsider.Email!), await ApiClient.SignInAsync(App, member.Email!),
-            project, other, upload.Results[0].ImageId!.Value);
+        var image = await App.AddImageAsync(project, admin.Id, Fixtures.Good("horse.png"));
+        return new World(await ApiClient.SignInAsync(App, admin.Email!), await ApiClient.SignInAsync(App, outsider.Email!),
+            await ApiClient.SignInAsync(App, member.Email!), project, other, image);
     }
 
     private static async Task AssertEmpty404Async(HttpResponseMessage response)

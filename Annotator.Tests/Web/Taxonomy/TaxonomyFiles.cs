@@ -30,9 +30,8 @@ public sealed class TaxonomyFiles(SqliteApp fixture) : IClassFixture<SqliteApp>
         var admin = await App.CreateUserAsync($"admin-{tag}@example.com", AppRoles.Admin);
         var labeler = await App.CreateUserAsync($"labeler-{tag}@example.com", AppRoles.Labeler);
         var project = await App.CreateProjectAsync("Files " + tag, admin.Id, (labeler.Id, ProjectRole.Labeler));
-        var adminClient = await ApiClient.SignInAsync(App, admin.Email!);
-        var upload = await adminClient.UploadFilesAsync(project, Fixtures.Good("horse.png"));
-        return new World(adminClient, await ApiClient.SignInAsync(App, labeler.Email!), project, upload.Results[0].ImageId!.Value,
+        var image = await App.AddImageAsync(project, admin.Id, Fixtures.Good("horse.png"));
+        return new World(await ApiClient.SignInAsync(App, admin.Email!), await ApiClient.SignInAsync(App, labeler.Email!), project, image,
             TestPrincipals.For(labeler, AppRoles.Labeler), TestPrincipals.For(admin, AppRoles.Admin));
     }
 

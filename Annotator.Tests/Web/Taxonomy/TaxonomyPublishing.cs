@@ -38,12 +38,9 @@ public abstract class TaxonomyPublishing<TApp>(TApp fixture) where TApp : AppFix
         var admin = await App.CreateUserAsync($"admin-{tag}@example.com", AppRoles.Admin);
         var labeler = await App.CreateUserAsync($"labeler-{tag}@example.com", AppRoles.Labeler);
         var project = await App.CreateProjectAsync("Taxonomy " + tag, admin.Id, (labeler.Id, ProjectRole.Labeler));
-        var client = await ApiClient.SignInAsync(App, admin.Email!);
-        var upload = await client.UploadFilesAsync(project, Fixtures.Good("horse.png"));
-        await using var db = await App.NewDbContextAsync();
-        var taxonomy = (await db.TaxonomyVersions.SingleAsync(t => t.ProjectId == project)).Definition;
-        return new World(TestPrincipals.For(admin, AppRoles.Admin), TestPrincipals.For(labeler, AppRoles.Labeler), project,
-            upload.Results[0].ImageId!.Value, taxonomy);
+        var image = await App.AddImageAsync(project, admin.Id, Fixtures.Good("horse.png"));
+        var taxonomy = await App.PublishedTaxonomyAsync(project);
+        return new World(TestPrincipals.For(admin, AppRoles.Admin), TestPrincipals.For(labeler, AppRoles.Labeler), project, image, taxonomy);
     }
 
     private static string Create(Guid regionId, Guid label, string attributes = "{}") =>
@@ -277,10 +274,7 @@ public abstract class TaxonomyPublishing<TApp>(TApp fixture) where TApp : AppFix
         }
 
         var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(DrawLoopAsync)).ToArray();
-        while (acked.Count < 20)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => acked.Count >= 20, "20 edits acknowledged before the publish", TimeSpan.FromSeconds(60));
         var result = await PublishAsync(world, d => d.Merge(vehicle, world.Label("person"), []));
         published.SetResult();
         await Task.WhenAll(writers);

@@ -27,12 +27,10 @@ public abstract class AnnotationServiceApply<TApp>(TApp fixture) where TApp : Ap
         var labeler = await app.CreateUserAsync($"labeler-{tag}@example.com", AppRoles.Labeler);
         var outsider = await app.CreateUserAsync($"outsider-{tag}@example.com", AppRoles.Labeler);
         var project = await app.CreateProjectAsync("Edits " + tag, admin.Id, (admin.Id, ProjectRole.Reviewer), (labeler.Id, ProjectRole.Labeler));
-        var client = await ApiClient.SignInAsync(app, admin.Email!);
-        var upload = await client.UploadFilesAsync(project, Fixtures.Good("horse.png"));
-        var imageId = upload.Results[0].ImageId!.Value;
+        var imageId = await app.AddImageAsync(project, admin.Id, Fixtures.Good("horse.png"));
         await using var db = await app.NewDbContextAsync();
         var image = await db.Images.SingleAsync(i => i.Id == imageId);
-        var taxonomy = (await db.TaxonomyVersions.SingleAsync(t => t.ProjectId == project)).Definition;
+        var taxonomy = await app.PublishedTaxonomyAsync(project);
         return new World(TestPrincipals.For(labeler, AppRoles.Labeler), TestPrincipals.For(outsider, AppRoles.Labeler),
             project, imageId, image.Width, image.Height, taxonomy);
     }

@@ -29,13 +29,9 @@ public abstract class LabelingQueueFlow<TApp>(TApp fixture) where TApp : AppFixt
         var project = await App.CreateProjectAsync("Queue " + tag, admin.Id, (ann.Id, ProjectRole.Labeler), (bob.Id, ProjectRole.Labeler));
         if (overlap != 1)
         {
-            await using var db = await App.NewDbContextAsync();
-            (await db.Projects.SingleAsync(p => p.Id == project)).SetOverlap(overlap);
-            await db.SaveChangesAsync();
+            await App.SetOverlapAsync(project, overlap);
         }
-        var client = await ApiClient.SignInAsync(App, admin.Email!);
-        var upload = await client.UploadFilesAsync(project, Fixtures.Good("horse.png"), Fixtures.Good("coins.png"), Fixtures.Good("camera.png"));
-        var images = upload.Results.Select(r => r.ImageId!.Value).Order().ToArray();
+        var images = await App.AddImagesAsync(project, admin.Id, Fixtures.Good("horse.png"), Fixtures.Good("coins.png"), Fixtures.Good("camera.png"));
         return new World(TestPrincipals.For(ann, AppRoles.Labeler), TestPrincipals.For(bob, AppRoles.Labeler), project, images);
     }
 

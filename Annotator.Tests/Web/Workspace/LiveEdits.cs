@@ -4,8 +4,8 @@ using System.Text.Json;
 using Annotator.Core.Accounts;
 using Annotator.Core.Projects;
 using Annotator.Tests.Infrastructure;
-using Annotator.Web.Feed;
 using Annotator.Web.Annotations;
+using Annotator.Web.Feed;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,11 +30,8 @@ public abstract class LiveEdits<TApp>(TApp fixture) where TApp : AppFixture
         var world = await AnnotationServiceApply<TApp>.BuildAsync(App);
         var tag = Guid.NewGuid().ToString("N")[..8];
         var grace = await App.CreateUserAsync($"grace-{tag}@example.com", AppRoles.Labeler);
-        await using var db = await App.NewDbContextAsync();
-        var project = await db.Projects.Include(p => p.Members).SingleAsync(p => p.Id == world.Project);
-        project.SetMember(grace.Id, ProjectRole.Labeler);
-        project.SetOverlap(overlap);
-        await db.SaveChangesAsync();
+        await App.AddMemberAsync(world.Project, grace.Id, ProjectRole.Labeler);
+        await App.SetOverlapAsync(world.Project, overlap);
         return new Pair(world.Labeler, TestPrincipals.For(grace, AppRoles.Labeler), grace.DisplayName, world.Project, world.Image, world);
     }
 

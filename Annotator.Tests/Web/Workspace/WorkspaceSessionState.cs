@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Annotator.Core.Accounts;
 using Annotator.Core.Annotations;
+using Annotator.Core.Accounts;
 using Annotator.Core.Images;
 using Annotator.Tests.Infrastructure;
 using Annotator.Web.Annotations;
