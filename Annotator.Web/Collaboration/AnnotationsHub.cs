@@ -10,7 +10,6 @@ using Microsoft.Extensions.Options;
 
 using Annotator.Web.Feed;
 
-
 namespace Annotator.Web.Collaboration;
 
 /// <summary>

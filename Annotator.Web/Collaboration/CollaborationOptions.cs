@@ -1,8 +1,4 @@
 
-
-
-
-
 namespace Annotator.Web.Collaboration;
 
 /// <summary>Live collaboration: circuits and the annotations hub (section <c>Annotator:Live</c>, shared with <c>FeedOptions</c>).</summary>

@@ -1,9 +1,5 @@
 using Annotator.Web.Accounts;
 
-
-
-
-
 namespace Annotator.Web.Collaboration;
 
 /// <summary>Registers live collaboration: presence and the annotations hub for programs.</summary>

@@ -1,10 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
 
-
-
-
-
-
 namespace Annotator.Web.Collaboration;
 
 /// <summary>

@@ -1,10 +1,5 @@
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
-
-
-
-
-
 namespace Annotator.Web.Collaboration;
 
 /// <summary>

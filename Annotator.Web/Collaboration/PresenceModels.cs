@@ -1,8 +1,4 @@
 
-
-
-
-
 namespace Annotator.Web.Collaboration;
 
 /// <summary>A point in image pixels (EXIF orientation applied), as the workspace protocol uses.</summary>

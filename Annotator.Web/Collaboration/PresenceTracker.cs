@@ -2,11 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
 
-
 using Annotator.Web.Feed;
-
-
-
 
 namespace Annotator.Web.Collaboration;
 

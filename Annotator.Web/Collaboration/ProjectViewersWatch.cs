@@ -1,10 +1,7 @@
 using System.Security.Claims;
 using Annotator.Web.Projects;
 
-
 using Annotator.Web.Feed;
-
-
 
 namespace Annotator.Web.Collaboration;
 

@@ -3,9 +3,6 @@ using System.Text.Json.Serialization;
 
 using Annotator.Web.Feed;
 
-
-
-
 namespace Annotator.Web.Taxonomy;
 
 /// <summary>
