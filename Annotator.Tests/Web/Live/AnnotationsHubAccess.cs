@@ -77,6 +77,33 @@ public abstract class AnnotationsHubAccess<TApp>(TApp fixture) where TApp : AppF
     }
 
     [Fact]
+    public async Task RegionsAPublishedMergeRelabelsArriveAsCommittedOperations()
+    {
+        var world = await HubWorld.BuildAsync(App);
+        var token = await App.MintApiTokenAsync(world.Ann, "merge");
+        await using var client = await HubClient.ConnectAsync(App.ServerAddress, token.Secret);
+        await client.JoinAsync(world.Image);
+        var region = Guid.NewGuid();
+        var created = await client.SubmitAsync(world.Image, world.CreateBox(region, label: "vehicle"));
+        Assert.True(created.GetProperty("ok").GetBoolean());
+        var vehicle = world.Taxonomy.Labels.Single(l => l.Name == "vehicle").Id;
+        var person = world.Taxonomy.Labels.Single(l => l.Name == "person").Id;
+
+        var admin = TestPrincipals.For(world.Admin, AppRoles.Admin);
+        var taxonomies = App.Services.GetRequiredService<Annotator.Web.Taxonomy.TaxonomyService>();
+        var state = (await taxonomies.LoadAsync(admin, world.Project))!;
+        var saved = await taxonomies.SaveDraftAsync(admin, world.Project, state.Working.Merge(vehicle, person, []), null);
+        await taxonomies.PublishAsync(admin, world.Project, "", saved.Revision);
+
+        // The migration is an ordinary committed operation on the image's stream, chained to the create: no catch-up needed.
+        var migrated = await client.WaitForSequenceAsync(world.Image, created.GetProperty("sequence").GetInt64() + 1);
+        Assert.Equal("update", migrated.GetProperty("type").GetString());
+        Assert.Equal(region, migrated.GetProperty("regionId").GetGuid());
+        Assert.Equal(person, migrated.GetProperty("region").GetProperty("labelId").GetGuid());
+        Assert.Equal(created.GetProperty("sequence").GetInt64(), migrated.GetProperty("prev").GetInt64());
+    }
+
+    [Fact]
     public async Task ASignedInBrowserCookieDoesNotOpenTheHub()
     {
         var world = await HubWorld.BuildAsync(App);
