@@ -14,9 +14,8 @@ public static class AccountServiceExtensions
     public static IServiceCollection AddAnnotatorAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(AnnotatorOptions.Section).Get<AnnotatorOptions>() ?? new AnnotatorOptions();
-        var sessions = configuration.GetSection(SessionOptions.Section).Get<SessionOptions>() ?? new SessionOptions();
+        var sessions = services.BindOptions<SessionOptions>(configuration, SessionOptions.Section);
         var rateLimits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
-        services.Configure<SessionOptions>(configuration.GetSection(SessionOptions.Section));
         services.AddDataProtection()
             .SetApplicationName("Annotator")
             .PersistKeysToFileSystem(PrepareKeyFolder(Path.Combine(options.DataFullPath, "keys")));

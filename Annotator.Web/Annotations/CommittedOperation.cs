@@ -43,10 +43,6 @@ public sealed record CommittedOperation(
     [JsonPropertyOrder(-1)]
     public bool Ok => true;
 
-    /// <summary>Whether it answered a question (else it changed <see cref="RegionId"/>).</summary>
-    [JsonIgnore]
-    public bool IsAnswer => QuestionId is not null;
-
     /// <summary>The JSON of docs/workspace-protocol.md.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, WorkspaceJson.CommittedOperation);
 

@@ -13,9 +13,7 @@ public static class CollaborationServiceExtensions
     /// </summary>
     public static IServiceCollection AddAnnotatorCollaboration(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(CollaborationOptions.Section);
-        services.Configure<CollaborationOptions>(section);
-        var options = section.Get<CollaborationOptions>() ?? new CollaborationOptions();
+        var options = services.BindOptions<CollaborationOptions>(configuration, CollaborationOptions.Section);
         services.AddSignalR().AddHubOptions<AnnotationsHub>(o =>
         {
             o.MaximumReceiveMessageSize = options.HubMaxMessageBytes;

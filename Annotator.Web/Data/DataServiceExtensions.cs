@@ -12,9 +12,7 @@ public static class DataServiceExtensions
     /// </summary>
     public static IServiceCollection AddAnnotatorData(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(AnnotatorOptions.Section);
-        services.Configure<AnnotatorOptions>(section);
-        var options = section.Get<AnnotatorOptions>() ?? new AnnotatorOptions();
+        var options = services.BindOptions<AnnotatorOptions>(configuration, AnnotatorOptions.Section);
         if (options.Database.IsPostgres)
         {
             var connectionString = options.Database.ConnectionString;

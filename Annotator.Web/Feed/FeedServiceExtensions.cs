@@ -8,9 +8,7 @@ public static class FeedServiceExtensions
     /// <summary>The in-process feed, or the Redis feed when <c>Annotator:Live:Redis</c> is set.</summary>
     public static IServiceCollection AddAnnotatorFeed(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(FeedOptions.Section);
-        services.Configure<FeedOptions>(section);
-        var options = section.Get<FeedOptions>() ?? new FeedOptions();
+        var options = services.BindOptions<FeedOptions>(configuration, FeedOptions.Section);
         if (options.UsesRedis)
         {
             services.AddSingleton<RedisFeed>();

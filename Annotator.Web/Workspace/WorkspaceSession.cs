@@ -62,7 +62,7 @@ public sealed class WorkspaceSession(
     public const int HistoryCapacity = 200;
 
     /// <summary>What a change made while the session had ended is answered with.</summary>
-    public const string SignedOutMessage = "Your session has ended, so this change was not saved. Sign in again in another tab and reload "
+    private const string SignedOutMessage = "Your session has ended, so this change was not saved. Sign in again in another tab and reload "
         + "this page: your unsaved changes are kept in this tab and sent then.";
 
     private static readonly JsonSerializerOptions PeerJson = new(JsonSerializerDefaults.Web);
