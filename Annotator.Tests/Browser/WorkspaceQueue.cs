@@ -52,9 +52,13 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
     /// Waits until the open dialog listens for keys (MudBlazor subscribes its key handler after the first render; a
     /// person is never that quick, a test is).
     /// </summary>
-    private static async Task DialogListensAsync(IPage page) =>
-        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.mud-dialog-container')].some(c => c.mudKeyInterceptor)",
-            null, new() { Timeout = ChromiumFixture.Timeout });
+    /// <summary>
+    /// Waits until the dialog <paramref name="testId"/> itself listens to keys (its container has MudBlazor's key
+    /// interceptor): a dialog closed a moment before may still have a listening container in the page.
+    /// </summary>
+    private static async Task DialogListensAsync(IPage page, string testId) =>
+        await page.WaitForFunctionAsync("id => !!document.querySelector(`[data-testid=${id}]`)?.closest('.mud-dialog-container')?.mudKeyInterceptor",
+            testId, new() { Timeout = ChromiumFixture.Timeout });
 
     [Fact]
     public async Task TheDAndSKeysAreDoneAndSkipAndEscapeClosesTheSkipDialog()
@@ -72,21 +76,21 @@ public sealed class WorkspaceQueue(ChromiumFixture chromium) : IClassFixture<Chr
         await page.Keyboard.PressAsync("Shift+?");
         await Expect(page.GetByTestId("help-dialog")).ToContainTextAsync("Done: mark the image done");
         await Expect(page.GetByTestId("help-dialog")).ToContainTextAsync("Skip the image");
-        await DialogListensAsync(page);
+        await DialogListensAsync(page, "help-dialog");
         await page.Keyboard.PressAsync("Escape");
         await Expect(page.GetByTestId("help-dialog")).ToHaveCountAsync(0);
 
         // S asks why; Escape closes the question and skips nothing. So does Escape after the Skip… button.
         await page.Keyboard.PressAsync("s");
         await Expect(page.GetByTestId("skip-dialog")).ToBeVisibleAsync();
-        await DialogListensAsync(page);
+        await DialogListensAsync(page, "skip-dialog");
         // While the dialog is open its keys are its own: D does not mark the image done behind it.
         await page.Keyboard.PressAsync("d");
         await page.Keyboard.PressAsync("Escape");
         await Expect(page.GetByTestId("skip-dialog")).ToHaveCountAsync(0);
         await page.GetByTestId("skip").ClickAsync();
         await Expect(page.GetByTestId("skip-dialog")).ToBeVisibleAsync();
-        await DialogListensAsync(page);
+        await DialogListensAsync(page, "skip-dialog");
         await page.Keyboard.PressAsync("Escape");
         await Expect(page.GetByTestId("skip-dialog")).ToHaveCountAsync(0);
         await Expect(page).ToHaveURLAsync(EndsWith($"/projects/{project}/images/{images[0]}"));
